@@ -85,18 +85,19 @@ def people_with_role_over(unit: Unit, role: str) -> QuerySet:
     are held in the committee that evaluates the unit. Auditors: those in an ancestor unit and
     those in the unit's committee.
     """
+    # The filters below go through `memberships__` inside one filter() call so that the role,
+    # the unit and the active flag all apply to the same membership row.
+    nearest_committee = (
+        Unit.objects.filter(_committee_candidates(unit)).order_by("-depth")[:1].values("pk")
+    )
     if role in COMMITTEE_ROLES:
-        unit_filter = Q(unit__in=Unit.objects.filter(_committee_candidates(unit)).order_by(
-            "-depth"
-        )[:1].values("pk"))
+        unit_filter = Q(memberships__unit__in=nearest_committee)
     elif role == Role.AUDITOR:
-        unit_filter = Q(unit__path__in=unit.ancestor_paths()) | Q(
-            unit__in=Unit.objects.filter(_committee_candidates(unit)).order_by("-depth")[:1].values(
-                "pk"
-            )
+        unit_filter = Q(memberships__unit__path__in=unit.ancestor_paths()) | Q(
+            memberships__unit__in=nearest_committee
         )
     else:
-        unit_filter = Q(unit__path__in=unit.ancestor_paths())
+        unit_filter = Q(memberships__unit__path__in=unit.ancestor_paths())
     return (
         User.objects.filter(
             unit_filter,
