@@ -48,7 +48,9 @@ def committees_of(units: Iterable[Unit]) -> dict[int, Unit | None]:
     )
     result: dict[int, Unit | None] = {}
     for unit in units:
-        result[unit.pk] = next((c for c in candidates if unit.path.startswith(c.covered_path)), None)
+        result[unit.pk] = next(
+            (c for c in candidates if unit.path.startswith(c.covered_path)), None
+        )
     return result
 
 
