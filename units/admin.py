@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from .models import Membership, Unit
+from .services import ImportRejected, import_people, import_units, read_table
+
+
+class UnderUnitFilter(admin.SimpleListFilter):
+    """ "Thuộc đơn vị": the upper two levels of the tree; choosing one keeps its whole subtree."""
+
+    title = gettext_lazy("Thuộc đơn vị")
+    parameter_name = "thuoc_don_vi"
+    path_field = "path"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        units = Unit.objects.filter(depth__lte=2).order_by("path").only("pk", "name", "depth")
+        # An em dash per level below the root shows the nesting in the sidebar.
+        return [(str(u.pk), "— " * (u.depth - 1) + u.name) for u in units]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if not self.value():
+            return queryset
+        unit = Unit.objects.filter(pk=self.value()).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.path_field}__startswith": unit.path})
+
+
+class MembershipUnderUnitFilter(UnderUnitFilter):
+    path_field = "unit__path"
+
+
+class ImportFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+@admin.register(Unit)
+class UnitAdmin(TreeAdmin):
+    form = movenodeform_factory(Unit)
+    change_list_template = "admin/units/unit/change_list.html"
+    list_display = ("code", "name", "kind", "is_committee", "is_active")
+    search_fields = ("code", "name")
+    list_filter = ("kind", "is_committee", "is_active", UnderUnitFilter)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="units_unit_import",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a units file or a people file; a file with any bad row changes nothing."""
+        can_import_units = self.has_add_permission(request) and self.has_change_permission(request)
+        can_import_people = request.user.has_perms(
+            ["units.add_membership", "accounts.add_user", "accounts.change_user"]
+        )
+        if not (can_import_units or can_import_people):
+            raise PermissionDenied
+        kind = request.POST.get("kind") if request.method == "POST" else None
+        forms_by_kind = {
+            "units": ImportFileForm(prefix="units"),
+            "people": ImportFileForm(prefix="people"),
+        }
+        errors: list = []
+        if kind in forms_by_kind:
+            if (kind == "units" and not can_import_units) or (
+                kind == "people" and not can_import_people
+            ):
+                raise PermissionDenied
+            form = ImportFileForm(request.POST, request.FILES, prefix=kind)
+            forms_by_kind[kind] = form
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                importer = import_units if kind == "units" else import_people
+                try:
+                    result = importer(read_table(upload, upload.name))
+                except ImportRejected as rejected:
+                    errors = rejected.errors
+                    messages.error(
+                        request,
+                        _(
+                            "Không nhập gì: tệp “%(name)s” có %(count)d lỗi. Hãy sửa các dòng "
+                            "dưới đây rồi nhập lại cả tệp."
+                        )
+                        % {"name": upload.name, "count": len(errors)},
+                    )
+                else:
+                    message = result.units_message() if kind == "units" else result.people_message()
+                    messages.success(request, message)
+                    return HttpResponseRedirect(reverse("admin:units_unit_import"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Nhập đơn vị và cán bộ từ tệp"),
+            "units_form": forms_by_kind["units"],
+            "people_form": forms_by_kind["people"],
+            "can_import_units": can_import_units,
+            "can_import_people": can_import_people,
+            "errors": errors,
+            "error_kind": kind if errors else None,
+        }
+        return TemplateResponse(request, "admin/units/unit/import.html", context)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "role", "is_active")
+    list_filter = ("role", "is_active", MembershipUnderUnitFilter)
+    search_fields = ("user__username", "user__full_name", "unit__code", "unit__name")
+    autocomplete_fields = ("user", "unit")
+    list_select_related = ("user", "unit")
