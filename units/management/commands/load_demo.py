@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from units.demo import DEMO_BUILDERS, DEMO_PASSWORD, run_demo_builders
+from units.demo import DEMO_PASSWORD, run_demo_builders
 
 
 class Command(BaseCommand):
@@ -13,9 +13,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # A deployment may list its own builders; otherwise the apps' shared list.
-        builders = getattr(settings, "DEMO_BUILDERS", None) or DEMO_BUILDERS
-        for line in run_demo_builders(list(builders)):
+        # A deployment may list its own builders; otherwise units.demo.DEMO_BUILDERS, which
+        # other apps extend.
+        builders = getattr(settings, "DEMO_BUILDERS", None)
+        for line in run_demo_builders(list(builders) if builders else None):
             self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
