@@ -1,0 +1,229 @@
+"""Who holds which task (viewflow). What is legal is the FSM's business (Initiative's methods).
+
+Each human node (`Step`) stands for one lifecycle state, is held by one role, and completes
+by exactly one FSM action; its next node is picked from the action that was performed, so
+no gateway rows are written between steps. tests/workflows/test_graphs.py walks this graph
+and the FSM's together and fails when they disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
+from viewflow.workflow.flow.views import UpdateProcessView
+from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.status import STATUS
+
+from units.models import Role
+from units.selectors import people_with_role_over
+
+from .models import InitiativeProcess, InitiativeTask, State
+
+
+class StepActivation(ViewActivation):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        process = prev_activation.process
+        initiative = process.initiative
+        task = flow_task.flow_class.task_class(
+            process=process,
+            flow_task=flow_task,
+            token=token,
+            initiative=initiative,
+            role=flow_task.role,
+            scope_unit_id=(
+                initiative.unit_id
+                if flow_task.role in (Role.UNIT_STAFF, Role.UNIT_HEAD)
+                else initiative.campaign.committee_id
+            ),
+            due_at=flow_task.due_at(initiative),
+        )
+        task.data = data if data is not None else {}
+        activation = cls(task)
+        owner = flow_task.pick_owner(activation)
+        if owner is not None:
+            task.owner = owner
+            task.assigned = timezone.now()
+            task.status = STATUS.ASSIGNED
+        task.save()
+        task.previous.add(prev_activation.task)
+        return activation
+
+    @Activation.status.transition(source=STATUS.DONE)
+    def create_next(self):
+        # The door records which action completed the task; the route for it is the next node.
+        next_node = self.flow_task.route(self.task.action)
+        yield next_node._create(self, self.task.token)
+
+
+class Step(flow.View):
+    """A human task: one lifecycle state, one role, one FSM action per completion."""
+
+    activation_class = StepActivation
+
+    def __init__(self, *, state: str, role: str, routes: dict, title, due=None, owner=None):
+        super().__init__(UpdateProcessView.as_view(fields=[]))
+        self.state = state
+        self.role = role
+        self._routes = routes
+        self._due = due
+        self._pick_owner = owner
+        self.task_title = title
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._routes = {action: this.resolve(instance, node) for action, node in self._routes.items()}
+
+    def _outgoing(self):
+        for node in self._routes.values():
+            yield Edge(src=self, dst=node, edge_class="next")
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(self._routes)
+
+    def route(self, action: str):
+        return self._routes[action]
+
+    def due_at(self, initiative) -> datetime.datetime | None:
+        if self._due is None:
+            return None
+        return self._due(initiative)
+
+    def pick_owner(self, activation):
+        if self._pick_owner is not None:
+            return self._pick_owner(activation)
+        # One eligible person: the task is theirs at once; several: it waits in their queue.
+        candidates = list(people_with_role_over(activation.process.initiative.unit, self.role)[:2])
+        return candidates[0] if len(candidates) == 1 else None
+
+
+class CouncilSplitActivation(SplitActivation):
+    """One `score` branch per council member (data carries the member), plus the leader's
+    `close_scoring` branch. viewflow's free Split does not expand per-item branches itself."""
+
+    @Activation.status.super()
+    def activate(self):
+        initiative = self.process.initiative
+        members = initiative.campaign.council.order_by("pk").values_list("pk", flat=True)
+        for member_id in members:
+            self.next_tasks.append((self.flow_task.member_node, {"member": member_id}))
+        self.next_tasks.append((self.flow_task.close_node, {}))
+
+
+class CouncilSplit(flow.Split):
+    activation_class = CouncilSplitActivation
+
+    def __init__(self, *, member_node, close_node, **kwargs):
+        super().__init__(**kwargs)
+        self.member_node = member_node
+        self.close_node = close_node
+        self.Next(member_node).Next(close_node)
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self.member_node = this.resolve(instance, self.member_node)
+        self.close_node = this.resolve(instance, self.close_node)
+
+
+def _days_from_now(days_of):
+    def due(initiative) -> datetime.datetime:
+        return timezone.now() + datetime.timedelta(days=days_of(initiative.campaign))
+
+    return due
+
+
+def _registration_deadline(initiative) -> datetime.datetime:
+    deadline = initiative.campaign.registration_deadline
+    return timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(23, 59)))
+
+
+def _end_of_year(initiative) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(initiative.year, 12, 31, 23, 59))
+
+
+def _drafter(activation):
+    """The draft goes back to whoever submitted it, or first to whoever created it."""
+    initiative = activation.process.initiative
+    return initiative.submitted_by or initiative.created_by
+
+
+def _council_member(activation):
+    return get_user_model()._default_manager.get(pk=activation.task.data["member"])
+
+
+class InitiativeFlow(flow.Flow):
+    process_class = InitiativeProcess
+    task_class = InitiativeTask
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Bình xét mô hình, điển hình Dân vận khéo")
+
+    start = flow.StartHandle(this.start_process).Next(this.prepare)
+
+    prepare = Step(
+        state=State.DRAFT, role=Role.UNIT_STAFF, title=_("Hoàn thiện và gửi đăng ký"),
+        routes={"submit": this.review}, due=_registration_deadline, owner=_drafter,
+    )
+    review = Step(
+        state=State.UNIT_REVIEW, role=Role.UNIT_HEAD, title=_("Thủ trưởng duyệt, ký"),
+        routes={"approve": this.screening, "return": this.prepare},
+        due=_days_from_now(lambda c: c.review_days),
+    )
+    screening = Step(
+        state=State.SCREENING, role=Role.COMMITTEE_REVIEWER, title=_("Thẩm định đăng ký"),
+        routes={"accept": this.implement, "send_back": this.prepare},
+        due=_days_from_now(lambda c: c.screening_days),
+    )
+    implement = Step(
+        state=State.IMPLEMENTING, role=Role.UNIT_HEAD, title=_("Báo cáo kết quả, đề nghị công nhận"),
+        routes={"nominate": this.scoring}, due=_end_of_year,
+    )
+    scoring = CouncilSplit(member_node=this.score, close_node=this.close_scoring)
+    score = Step(
+        state=State.SCORING, role=Role.COUNCIL_MEMBER, title=_("Chấm điểm"),
+        routes={"score": this.scoring_join}, due=_days_from_now(lambda c: c.scoring_days),
+        owner=_council_member,
+    )
+    close_scoring = Step(
+        state=State.SCORING, role=Role.COMMITTEE_LEADER, title=_("Kết thúc chấm điểm"),
+        routes={"close_scoring": this.scoring_join}, due=_days_from_now(lambda c: c.scoring_days),
+    )
+    # The leader's close ends the round: members who have not scored lose their tasks.
+    scoring_join = flow.Join(continue_on_condition=this.scoring_closed).Next(this.decide)
+    decide = Step(
+        state=State.DECIDING, role=Role.COMMITTEE_LEADER, title=_("Quyết định công nhận"),
+        routes={"recognize": this.commend, "reject": this.rejected, "reopen_scoring": this.scoring},
+        due=_days_from_now(lambda c: c.deciding_days),
+    )
+    commend = Step(
+        state=State.RECOGNIZED, role=Role.COMMITTEE_LEADER, title=_("Ghi nhận khen thưởng"),
+        routes={"commend": this.commended}, due=_days_from_now(lambda c: c.commending_days),
+    )
+    commended = flow.End()
+    rejected = flow.End()
+
+    def start_process(self, activation, initiative):
+        activation.process.initiative = initiative
+        return activation.process
+
+    def scoring_closed(self, activation, active_tasks) -> bool:
+        return not active_tasks.filter(flow_task=self.close_scoring).exists()
+
+    @classmethod
+    def steps(cls) -> list[Step]:
+        return [node for node in cls.instance.nodes() if isinstance(node, Step)]
+
+    @classmethod
+    def step_for_action(cls, action: str, state: str) -> Step | None:
+        for node in cls.steps():
+            if node.state == state and action in node.actions:
+                return node
+        return None

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from workflows.audit import verify
+
+
+class Command(BaseCommand):
+    help = "Kiểm tra chuỗi băm của nhật ký; báo mắt xích đầu tiên bị sửa hoặc bị xóa."
+
+    def handle(self, *args, **options):
+        result = verify()
+        if result.ok:
+            self.stdout.write(
+                _("Nhật ký toàn vẹn: đã kiểm tra %(n)s bản ghi, đến bản ghi số %(seq)s.")
+                % {"n": result.checked, "seq": result.last_good_seq}
+            )
+            return
+        problems = {
+            "missing": _("thiếu bản ghi (đã bị xóa)"),
+            "link": _("mắt xích không khớp với bản ghi trước"),
+            "content": _("nội dung đã bị sửa"),
+        }
+        raise CommandError(
+            _("Nhật ký bị phá vỡ tại bản ghi số %(seq)s: %(problem)s. Toàn vẹn đến bản ghi số %(good)s.")
+            % {"seq": result.broken_seq, "problem": problems[result.problem], "good": result.last_good_seq}
+        )

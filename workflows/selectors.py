@@ -1,0 +1,135 @@
+"""Reads: what a person may see, their inbox, queue and archive, an initiative's timeline.
+
+Each function costs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from viewflow.workflow.status import STATUS
+
+from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role
+from units.selectors import memberships_of, units_covered_by
+
+from .models import AuditEntry, Initiative, InitiativeTask
+
+
+def _delegators(user) -> list:
+    from .services import delegators_of
+
+    return delegators_of(user)
+
+
+def initiative_scope_q(user) -> Q:
+    """Initiatives a person may see: their units' subtrees, their committees' campaigns, the
+    campaigns whose council they sit on, and what auditors' scopes reach."""
+    clauses: list[Q] = []
+    for membership in memberships_of(user):
+        unit = membership.unit
+        if membership.role in COMMITTEE_ROLES:
+            clauses.append(Q(campaign__committee_id=unit.pk))
+        elif membership.role == Role.AUDITOR and unit.is_committee:
+            clauses.append(Q(unit__in=units_covered_by(unit).values("pk")))
+        else:
+            clauses.append(Q(unit__path__startswith=unit.path))
+    if not clauses:
+        return Q(pk__in=[])
+    return reduce(or_, clauses)
+
+
+def visible_initiatives(user) -> QuerySet[Initiative]:
+    qs = Initiative.objects.select_related("unit", "campaign")
+    if user.is_superuser:
+        return qs
+    return qs.filter(initiative_scope_q(user))
+
+
+def can_view(user, initiative: Initiative) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    for membership in memberships_of(user):
+        unit = membership.unit
+        if membership.role in COMMITTEE_ROLES:
+            if initiative.campaign.committee_id == unit.pk:
+                return True
+        elif membership.role == Role.AUDITOR and unit.is_committee:
+            if initiative.campaign.committee_id == unit.pk:
+                return True
+        elif initiative.unit.path.startswith(unit.path):
+            return True
+    return False
+
+
+def get_visible_initiative(user, pk: int) -> Initiative | None:
+    """The initiative, or None when it does not exist or lies outside the person's scope
+    (callers answer "not found" for both, so existence does not leak)."""
+    return visible_initiatives(user).filter(pk=pk).first()
+
+
+def _task_list() -> QuerySet[InitiativeTask]:
+    return InitiativeTask.objects.select_related(
+        "initiative", "initiative__unit", "initiative__campaign", "owner"
+    ).exclude(role="")
+
+
+def inbox_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
+    """Tasks the person holds (or holds for someone on leave who named them), soonest due first."""
+    owners = [user.pk, *(p.pk for p in _delegators(user))]
+    qs = _task_list().filter(owner_id__in=owners, status__in=(STATUS.ASSIGNED, STATUS.STARTED))
+    if year:
+        qs = qs.filter(initiative__year=year)
+    return qs.order_by("due_at", "pk")
+
+
+def queue_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
+    """Unclaimed tasks the person may claim: their role, within their scope."""
+    people = [user, *_delegators(user)]
+    clauses: list[Q] = []
+    for person in people:
+        for membership in memberships_of(person):
+            if membership.role in UNIT_ROLES:
+                clauses.append(Q(role=membership.role, scope_unit__path__startswith=membership.unit.path))
+            elif membership.role in COMMITTEE_ROLES and membership.role != Role.COUNCIL_MEMBER:
+                clauses.append(Q(role=membership.role, scope_unit_id=membership.unit_id))
+    if not clauses:
+        return InitiativeTask.objects.none()
+    qs = _task_list().filter(reduce(or_, clauses), status=STATUS.NEW, owner__isnull=True)
+    if year:
+        qs = qs.filter(initiative__year=year)
+    return qs.order_by("due_at", "pk")
+
+
+def archive_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
+    """Tasks the person finished, latest first."""
+    qs = _task_list().filter(finished_by=user, status=STATUS.DONE)
+    if year:
+        qs = qs.filter(initiative__year=year)
+    return qs.order_by("-finished", "-pk")
+
+
+def timeline(initiative: Initiative) -> QuerySet[AuditEntry]:
+    """Every recorded step of an initiative: who, when, what, the comment, what changed."""
+    return (
+        AuditEntry.objects.filter(initiative=initiative)
+        .select_related("actor", "on_behalf_of", "unit")
+        .order_by("seq")
+    )
+
+
+def open_tasks(initiative: Initiative) -> QuerySet[InitiativeTask]:
+    return _task_list().filter(initiative=initiative, status__in=(STATUS.NEW, STATUS.ASSIGNED))
+
+
+def scoresheet(initiative: Initiative):
+    """Each member's sheet for the current round, with the points per criterion."""
+    return (
+        initiative.scorecards.filter(round=initiative.scoring_round)
+        .select_related("member")
+        .prefetch_related("scores__criterion")
+        .order_by("member__username")
+    )
