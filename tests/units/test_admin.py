@@ -37,6 +37,8 @@ def test_unit_changelist_links_to_the_import_page(admin_client_, province):
     response = admin_client_.get(reverse("admin:units_unit_changelist"))
     assert response.status_code == 200
     assert reverse(IMPORT_URL) in response.content.decode()
+    page = admin_client_.get(reverse(IMPORT_URL)).content.decode()
+    assert 'name="units-file"' in page and 'name="people-file"' in page
 
 
 def test_under_unit_filter_keeps_the_subtree(admin_client_, province):
