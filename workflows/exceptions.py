@@ -33,10 +33,6 @@ class NotFound(WorkflowError):
     default_message = _("Không tìm thấy mô hình, điển hình.")
 
 
-class WrongState(WorkflowError):
-    code = "wrong_state"
-    http_status = 409
-    default_message = _("Mô hình không ở trạng thái cho phép thao tác này.")
 
 
 class ReasonRequired(WorkflowError):
@@ -58,3 +54,10 @@ class Conflict(WorkflowError):
     code = "conflict"
     http_status = 409
     default_message = _("Người khác vừa xử lý mô hình này. Hãy tải lại trang để xem trạng thái mới.")
+
+
+class WrongState(Conflict):
+    """The initiative is not where the action starts, usually because someone acted first."""
+
+    code = "wrong_state"
+    default_message = _("Mô hình không ở trạng thái cho phép thao tác này.")

@@ -26,12 +26,12 @@ DROP FUNCTION IF EXISTS workflows_audit_refuse_change();
 def forwards(apps, schema_editor):
     apps.get_model("workflows", "AuditHead").objects.get_or_create(pk=1)
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):
