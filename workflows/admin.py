@@ -1,0 +1,418 @@
+"""The admin: campaigns and delegations are configuration and editable; initiatives, their tasks
+and the audit trail are read-only here. Lifecycle changes from the admin go through the one door
+(`services.perform`, `services.set_open_case`) as admin actions; nothing here writes `state` or
+an audit row itself."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from viewflow.workflow.status import STATUS
+
+from . import services
+from .exceptions import WorkflowError
+from .models import (
+    DEFAULT_CRITERIA,
+    Attachment,
+    AuditEntry,
+    Campaign,
+    Criterion,
+    Delegation,
+    Initiative,
+    InitiativeTask,
+    ProgressReport,
+    Scorecard,
+    State,
+)
+from .policy import ACTIONS
+from .selectors import initiative_scope_q
+from .services import RequestMeta
+
+# Audit actions that are not lifecycle actions (policy.ACTIONS has the others' labels).
+OTHER_AUDIT_LABELS = {
+    "create": gettext_lazy("Tạo mô hình"),
+    "claim": gettext_lazy("Nhận nhiệm vụ"),
+    "release": gettext_lazy("Trả lại nhiệm vụ"),
+    "reassign": gettext_lazy("Giao lại nhiệm vụ"),
+    "flag_case": gettext_lazy("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"),
+}
+
+# Lifecycle actions the reason form offers (each needs a comment at the door).
+REASON_ACTIONS = ("return", "send_back", "withdraw", "reject", "reopen_scoring")
+FLAG_ON, FLAG_OFF = "flag_open_case", "clear_open_case"
+
+
+def action_label(action: str) -> str:
+    if action in ACTIONS:
+        return str(ACTIONS[action].label)
+    return str(OTHER_AUDIT_LABELS.get(action, action))
+
+
+def state_label(state: str) -> str:
+    if not state:
+        return ""
+    try:
+        return str(State(state).label)
+    except ValueError:
+        return state
+
+
+def request_meta(request: HttpRequest) -> RequestMeta:
+    request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+    return RequestMeta(request_id=request_id, ip=request.META.get("REMOTE_ADDR"))
+
+
+def scoped(request: HttpRequest, queryset: QuerySet, prefix: str = "") -> QuerySet:
+    """Staff who are not superusers see only what their memberships let them see."""
+    if request.user.is_superuser:
+        return queryset
+    if not prefix:
+        return queryset.filter(initiative_scope_q(request.user))
+    visible = Initiative.objects.filter(initiative_scope_q(request.user)).values("pk")
+    return queryset.filter(**{f"{prefix}__in": visible})
+
+
+# ---------------------------------------------------------------------------------------------
+# Initiatives: read-only, with admin actions through the door
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ("purpose", "original_name", "file", "size", "uploaded_by", "uploaded")
+    readonly_fields = fields
+
+
+class ProgressReportInline(ReadOnlyInline):
+    model = ProgressReport
+    fields = ("created", "author", "text")
+    readonly_fields = fields
+
+
+class ScorecardInline(ReadOnlyInline):
+    model = Scorecard
+    fields = ("round", "member", "total", "comment", "created")
+    readonly_fields = fields
+
+
+class OpenTaskInline(ReadOnlyInline):
+    model = InitiativeTask
+    fk_name = "initiative"
+    verbose_name = gettext_lazy("nhiệm vụ đang mở")
+    verbose_name_plural = gettext_lazy("nhiệm vụ đang mở")
+    fields = ("flow_task", "role", "scope_unit", "owner", "status", "due_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .filter(status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
+            .exclude(role="")
+            .select_related("scope_unit", "owner")
+        )
+
+
+class ReasonForm(forms.Form):
+    """The intermediate page's form. `operation` and not `action`: the admin's own action form
+    owns that name."""
+
+    operation = forms.ChoiceField(label=gettext_lazy("Thao tác"))
+    comment = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        error_messages={"required": gettext_lazy("Cần nêu lý do.")},
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operation"].choices = choices
+        if len(choices) == 1:
+            self.fields["operation"].initial = choices[0][0]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ("title", "unit", "year", "field", "state", "total_score")
+    list_filter = ("state", "field", "year", "kind", "form")
+    search_fields = ("title", "unit__name", "unit__code")
+    list_select_related = ("unit", "campaign")
+    inlines = (AttachmentInline, ProgressReportInline, ScorecardInline, OpenTaskInline)
+    actions = ("approve_selected", "accept_selected", "close_scoring_selected",
+               "act_with_reason", "flag_open_case")
+    fieldsets = (
+        (None, {"fields": ("title", "unit", "campaign", "year", "state", "field", "form",
+                           "person_name", "person_position", "address", "kind", "replicates",
+                           "topic", "start_date")}),
+        (gettext_lazy("Nội dung đăng ký"), {"fields": (
+            "problem", "implementers", "expected_results", "situation", "objectives", "method",
+            "beneficiaries", "lead_forces", "cooperating_forces", "resources_timeline",
+            "outputs", "sustainability")}),
+        (gettext_lazy("Báo cáo kết quả"), {"fields": (
+            "result_achieved", "result_people_reached", "result_funds_mobilised",
+            "result_lessons")}),
+        (gettext_lazy("Chấm điểm, công nhận"), {"fields": (
+            "scoring_round", "total_score", "decision_number", "decision_date",
+            "decision_signer", "override_reason", "recognized_at", "has_open_case")}),
+        (gettext_lazy("Người tạo, người gửi"), {"fields": (
+            "created_by", "submitted_by", "created", "updated")}),
+        (gettext_lazy("Nhật ký"), {"fields": ("audit_timeline",)}),
+    )
+    reason_template = "admin/workflows/initiative/action_with_reason.html"
+
+    # -- read-only: the door is the only writer of an initiative
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # View-only: the change page renders, and Django refuses a posted change form (403).
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.get_fields()
+                if f.concrete and not f.auto_created] + ["audit_timeline"]
+
+    def save_model(self, request, obj, form, change):
+        raise PermissionDenied
+
+    def save_related(self, request, form, formsets, change):
+        raise PermissionDenied
+
+    def delete_model(self, request, obj):
+        raise PermissionDenied
+
+    def get_queryset(self, request):
+        return scoped(request, super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("Nhật ký xử lý"))
+    def audit_timeline(self, obj: Initiative) -> str:
+        if obj is None or obj.pk is None:
+            return ""
+        entries = (
+            AuditEntry.objects.filter(initiative=obj)
+            .select_related("actor", "on_behalf_of")
+            .order_by("seq")
+        )
+        rows = format_html_join(
+            "\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"),
+                    str(e.actor) if e.actor_id else "",
+                    str(e.on_behalf_of) if e.on_behalf_of_id else "",
+                    action_label(e.action),
+                    state_label(e.from_state),
+                    state_label(e.to_state),
+                    e.comment,
+                )
+                for e in entries
+            ),
+        )
+        if not rows:
+            return _("Chưa có nhật ký.")
+        return format_html(
+            '<table class="audit-timeline"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
+            "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Thời điểm"), _("Người thực hiện"), _("Thay mặt"), _("Thao tác"),
+            _("Trạng thái"), _("Ý kiến"), rows,
+        )
+
+    # -- admin actions: each object goes through the door; a refusal is reported per object
+
+    def _through_the_door(self, request, queryset, call, label) -> None:
+        meta = request_meta(request)
+        done = 0
+        for initiative in queryset.order_by("pk"):
+            try:
+                call(initiative, meta)
+            except WorkflowError as exc:
+                self.message_user(
+                    request,
+                    _("“%(title)s”: %(message)s") % {"title": initiative.title,
+                                                     "message": exc.message},
+                    level=messages.ERROR,
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("Đã thực hiện “%(action)s” cho %(count)d mô hình.") % {"action": label,
+                                                                        "count": done},
+                level=messages.SUCCESS,
+            )
+
+    def _perform_selected(self, request, queryset, action: str, comment: str = "") -> None:
+        self._through_the_door(
+            request, queryset,
+            lambda initiative, meta: services.perform(
+                initiative.pk, action, actor=request.user, comment=comment, meta=meta),
+            str(ACTIONS[action].label),
+        )
+
+    @admin.action(description=ACTIONS["approve"].label)
+    def approve_selected(self, request, queryset):
+        self._perform_selected(request, queryset, "approve")
+
+    @admin.action(description=ACTIONS["accept"].label)
+    def accept_selected(self, request, queryset):
+        self._perform_selected(request, queryset, "accept")
+
+    @admin.action(description=ACTIONS["close_scoring"].label)
+    def close_scoring_selected(self, request, queryset):
+        self._perform_selected(request, queryset, "close_scoring")
+
+    @admin.action(description=gettext_lazy("Trả lại, rút, không công nhận… (cần nêu lý do)"))
+    def act_with_reason(self, request, queryset):
+        choices = [(name, ACTIONS[name].label) for name in REASON_ACTIONS]
+        return self._reason_view(request, queryset, "act_with_reason", choices,
+                                 _("Thao tác cần nêu lý do"))
+
+    @admin.action(description=gettext_lazy("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"))
+    def flag_open_case(self, request, queryset):
+        choices = [(FLAG_ON, _("Đánh dấu đang có vụ việc kỷ luật, thanh tra, khiếu nại")),
+                   (FLAG_OFF, _("Bỏ đánh dấu vụ việc đang mở"))]
+        return self._reason_view(request, queryset, "flag_open_case", choices,
+                                 _("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"))
+
+    def _reason_view(self, request, queryset, admin_action: str, choices, title) -> HttpResponse | None:
+        """First call: the form. Posted back with `apply`: validate, then the door per object."""
+        if "apply" in request.POST:
+            form = ReasonForm(request.POST, choices=choices)
+            if form.is_valid():
+                operation = form.cleaned_data["operation"]
+                comment = form.cleaned_data["comment"]
+                if operation in (FLAG_ON, FLAG_OFF):
+                    self._through_the_door(
+                        request, queryset,
+                        lambda initiative, meta: services.set_open_case(
+                            initiative.pk, actor=request.user, open_case=operation == FLAG_ON,
+                            comment=comment, meta=meta),
+                        dict(choices)[operation],
+                    )
+                else:
+                    self._perform_selected(request, queryset, operation, comment)
+                return None  # back to the changelist, with the messages
+        else:
+            form = ReasonForm(choices=choices)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "form": form,
+            "initiatives": queryset.select_related("unit").order_by("pk"),
+            "admin_action": admin_action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.reason_template, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration: campaigns and delegations
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ("position", "name", "max_points")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("committee", "year", "registration_deadline", "pass_mark", "quorum")
+    list_filter = ("year",)
+    search_fields = ("title", "committee__name", "committee__code")
+    list_select_related = ("committee",)
+    autocomplete_fields = ("committee",)
+    filter_horizontal = ("council",)
+    inlines = (CriterionInline,)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # As services.create_campaign: a new campaign without criteria gets the default set.
+        campaign = form.instance
+        if not change and not campaign.criteria.exists():
+            Criterion.objects.bulk_create(
+                Criterion(campaign=campaign, position=i, name=str(name), max_points=Decimal(points))
+                for i, (name, points) in enumerate(DEFAULT_CRITERIA, start=1)
+            )
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ("principal", "substitute", "starts_on", "ends_on", "reason")
+    list_filter = ("starts_on",)
+    search_fields = ("principal__username", "principal__full_name",
+                     "substitute__username", "substitute__full_name", "reason")
+    list_select_related = ("principal", "substitute")
+    autocomplete_fields = ("principal", "substitute")
+
+
+# ---------------------------------------------------------------------------------------------
+# Records: tasks and the audit trail, read-only
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("seq", "at", "initiative", "actor", "action", "from_state", "to_state")
+    list_filter = ("action",)
+    search_fields = ("comment", "actor__username")
+    list_select_related = ("initiative", "actor")
+
+    def get_queryset(self, request):
+        return scoped(request, super().get_queryset(request), "initiative")
+
+
+@admin.register(InitiativeTask)
+class InitiativeTaskAdmin(ReadOnlyAdmin):
+    list_display = ("initiative", "flow_task", "role", "owner", "status", "due_at")
+    list_filter = ("status", "role")
+    search_fields = ("initiative__title", "owner__username")
+    list_select_related = ("initiative", "owner")
+
+    def get_queryset(self, request):
+        return scoped(request, super().get_queryset(request), "initiative")

@@ -1,0 +1,36 @@
+"""The lifecycle as data: the FSM's transitions, and a Mermaid picture of them for the README."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Initiative, State
+
+
+@dataclass(frozen=True)
+class Edge:
+    action: str
+    source: str
+    target: str
+    method: str
+
+
+ACTION_OF_METHOD = {"return_to_unit": "return"}
+
+
+def fsm_edges() -> list[Edge]:
+    field = Initiative._meta.get_field("state")
+    edges = []
+    for transition in field.get_all_transitions(Initiative):
+        method = transition.name
+        edges.append(Edge(ACTION_OF_METHOD.get(method, method), transition.source, transition.target, method))
+    return sorted(edges, key=lambda e: (list(State.values).index(e.source), e.action))
+
+
+def mermaid() -> str:
+    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    for edge in fsm_edges():
+        lines.append(f"    {edge.source} --> {edge.target}: {edge.action}")
+    for terminal in (State.COMMENDED, State.NOT_RECOGNIZED, State.WITHDRAWN):
+        lines.append(f"    {terminal} --> [*]")
+    return "\n".join(lines) + "\n"
