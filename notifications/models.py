@@ -15,7 +15,10 @@ class Outbox(models.Model):
         FAILED = "failed", _("Gửi lỗi")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("người nhận")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("người nhận"),
     )
     event = models.CharField(_("sự kiện"), max_length=40)
     reason = models.CharField(_("lý do nhận"), max_length=40)
@@ -33,7 +36,8 @@ class Outbox(models.Model):
         ordering = ["pk"]
         indexes = [
             models.Index(
-                fields=["created"], name="outbox_pending",
+                fields=["created"],
+                name="outbox_pending",
                 condition=models.Q(status="pending"),
             ),
             models.Index(fields=["recipient", "created"], name="outbox_recipient"),

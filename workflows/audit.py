@@ -22,23 +22,62 @@ HEAD_ID = 1
 
 
 def canonical_payload(
-    *, seq: int, at, initiative_id, actor_id, on_behalf_of_id, role: str, unit_id, action: str,
-    from_state: str, to_state: str, comment: str, changes: dict, request_id: str, ip,
+    *,
+    seq: int,
+    at,
+    initiative_id,
+    actor_id,
+    on_behalf_of_id,
+    role: str,
+    unit_id,
+    action: str,
+    from_state: str,
+    to_state: str,
+    comment: str,
+    changes: dict,
+    request_id: str,
+    ip,
 ) -> str:
     return json.dumps(
-        [seq, at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), initiative_id,
-         actor_id, on_behalf_of_id, role, unit_id, action, from_state, to_state, comment,
-         changes, request_id, ip],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+        [
+            seq,
+            at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            initiative_id,
+            actor_id,
+            on_behalf_of_id,
+            role,
+            unit_id,
+            action,
+            from_state,
+            to_state,
+            comment,
+            changes,
+            request_id,
+            ip,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
     )
 
 
 def entry_payload(entry: AuditEntry) -> str:
     return canonical_payload(
-        seq=entry.seq, at=entry.at, initiative_id=entry.initiative_id, actor_id=entry.actor_id,
-        on_behalf_of_id=entry.on_behalf_of_id, role=entry.role, unit_id=entry.unit_id,
-        action=entry.action, from_state=entry.from_state, to_state=entry.to_state,
-        comment=entry.comment, changes=entry.changes, request_id=entry.request_id, ip=entry.ip,
+        seq=entry.seq,
+        at=entry.at,
+        initiative_id=entry.initiative_id,
+        actor_id=entry.actor_id,
+        on_behalf_of_id=entry.on_behalf_of_id,
+        role=entry.role,
+        unit_id=entry.unit_id,
+        action=entry.action,
+        from_state=entry.from_state,
+        to_state=entry.to_state,
+        comment=entry.comment,
+        changes=entry.changes,
+        request_id=entry.request_id,
+        ip=entry.ip,
     )
 
 
@@ -77,18 +116,36 @@ class Appended:
 
 
 def append(
-    *, initiative_id: int | None, actor_id: int | None, action: str, from_state: str = "",
-    to_state: str = "", comment: str = "", changes: dict | None = None, role: str = "",
-    unit_id: int | None = None, on_behalf_of_id: int | None = None, request_id: str = "",
+    *,
+    initiative_id: int | None,
+    actor_id: int | None,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    changes: dict | None = None,
+    role: str = "",
+    unit_id: int | None = None,
+    on_behalf_of_id: int | None = None,
+    request_id: str = "",
     ip: str | None = None,
 ) -> Appended:
     """Append one entry; call it last in the transaction that made the change."""
     assert connection.in_atomic_block, "audit.append must run inside the change's transaction"
     fields = dict(
-        at=timezone.now(), initiative_id=initiative_id, actor_id=actor_id,
-        on_behalf_of_id=on_behalf_of_id, role=role, unit_id=unit_id, action=action,
-        from_state=from_state, to_state=to_state, comment=comment, changes=changes or {},
-        request_id=request_id, ip=ip or None,
+        at=timezone.now(),
+        initiative_id=initiative_id,
+        actor_id=actor_id,
+        on_behalf_of_id=on_behalf_of_id,
+        role=role,
+        unit_id=unit_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        changes=changes or {},
+        request_id=request_id,
+        ip=ip or None,
     )
     if connection.vendor == "postgresql":
         # The seq is only known inside the statement: the payload carries a placeholder that
@@ -96,7 +153,9 @@ def append(
         payload = canonical_payload(seq="__SEQ__", **fields)
         with connection.cursor() as cursor:
             params = {
-                **fields, "payload": payload, "head": HEAD_ID,
+                **fields,
+                "payload": payload,
+                "head": HEAD_ID,
                 "changes": json.dumps(fields["changes"], ensure_ascii=False),
             }
             cursor.execute(_PG_APPEND, params)

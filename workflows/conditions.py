@@ -39,7 +39,9 @@ def registration_complete(initiative) -> bool:
 @_message(_("Đã quá hạn đăng ký của đợt thi đua và Ban Dân vận không cho phép đăng ký muộn."))
 def campaign_open(initiative) -> bool:
     campaign = initiative.campaign
-    return campaign.allow_late_registration or timezone.localdate() <= campaign.registration_deadline
+    return (
+        campaign.allow_late_registration or timezone.localdate() <= campaign.registration_deadline
+    )
 
 
 @_message(_("Cần có báo cáo kết quả cuối năm trước khi đề nghị công nhận."))

@@ -19,37 +19,70 @@ from .models import Campaign, Field, Initiative, State
 User = get_user_model()
 
 SAMPLES = [
-    (State.DRAFT, dict(
-        field=Field.KINH_TE, title="Ứng dụng chuyển đổi số tiêu thụ nông sản cho hộ đồng bào",
-        address="Xã Mai Châu", problem="Nông sản khó tiêu thụ, bị ép giá",
-        implementers="Sở Nông nghiệp và Môi trường phối hợp Hội Nông dân",
-        expected_results="200 hộ bán hàng qua sàn thương mại điện tử")),
-    (State.UNIT_REVIEW, dict(
-        field=Field.VAN_HOA_XA_HOI, title="Tổ tư vấn pháp luật lưu động cho người lao động",
-        address="Các xã vùng cao", problem="Người lao động thiếu hiểu biết pháp luật",
-        implementers="Phòng Kế hoạch - Tài chính", expected_results="30 buổi tư vấn mỗi năm")),
-    (State.SCREENING, dict(
-        field=Field.XAY_DUNG_HE_THONG_CHINH_TRI, title="Một cửa thân thiện, không giấy tờ",
-        address="Trụ sở Sở", problem="Thủ tục hành chính còn chậm",
-        implementers="Bộ phận một cửa", expected_results="100% hồ sơ trả đúng hẹn")),
-    (State.IMPLEMENTING, dict(
-        field=Field.QUOC_PHONG_AN_NINH, title="Camera an ninh do dân cùng làm",
-        address="Xã Pà Cò", problem="Trộm cắp vặt tại thôn bản",
-        implementers="Công an xã, Chi cục Thủy lợi", expected_results="Giảm 50% vụ trộm cắp")),
+    (
+        State.DRAFT,
+        dict(
+            field=Field.KINH_TE,
+            title="Ứng dụng chuyển đổi số tiêu thụ nông sản cho hộ đồng bào",
+            address="Xã Mai Châu",
+            problem="Nông sản khó tiêu thụ, bị ép giá",
+            implementers="Sở Nông nghiệp và Môi trường phối hợp Hội Nông dân",
+            expected_results="200 hộ bán hàng qua sàn thương mại điện tử",
+        ),
+    ),
+    (
+        State.UNIT_REVIEW,
+        dict(
+            field=Field.VAN_HOA_XA_HOI,
+            title="Tổ tư vấn pháp luật lưu động cho người lao động",
+            address="Các xã vùng cao",
+            problem="Người lao động thiếu hiểu biết pháp luật",
+            implementers="Phòng Kế hoạch - Tài chính",
+            expected_results="30 buổi tư vấn mỗi năm",
+        ),
+    ),
+    (
+        State.SCREENING,
+        dict(
+            field=Field.XAY_DUNG_HE_THONG_CHINH_TRI,
+            title="Một cửa thân thiện, không giấy tờ",
+            address="Trụ sở Sở",
+            problem="Thủ tục hành chính còn chậm",
+            implementers="Bộ phận một cửa",
+            expected_results="100% hồ sơ trả đúng hẹn",
+        ),
+    ),
+    (
+        State.IMPLEMENTING,
+        dict(
+            field=Field.QUOC_PHONG_AN_NINH,
+            title="Camera an ninh do dân cùng làm",
+            address="Xã Pà Cò",
+            problem="Trộm cắp vặt tại thôn bản",
+            implementers="Công an xã, Chi cục Thủy lợi",
+            expected_results="Giảm 50% vụ trộm cắp",
+        ),
+    ),
 ]
 
 
 def build_demo_campaigns() -> str:
     year = timezone.localdate().year
     made = []
-    council = list(User.objects.filter(username__in=["hoidong1.bdv", "hoidong2.bdv", "hoidong3.bdv"]))
+    council = list(
+        User.objects.filter(username__in=["hoidong1.bdv", "hoidong2.bdv", "hoidong3.bdv"])
+    )
     for code, members in ((PROVINCE_COMMITTEE_CODE, council), (COMMUNE_COMMITTEE_CODE, [])):
         committee = Unit.objects.filter(code=code).first()
         if committee is None or Campaign.objects.filter(committee=committee, year=year).exists():
             continue
         services.create_campaign(
-            committee=committee, year=year, registration_deadline=datetime.date(year, 3, 31),
-            allow_late_registration=True, quorum=2 if members else 1, council=members,
+            committee=committee,
+            year=year,
+            registration_deadline=datetime.date(year, 3, 31),
+            allow_late_registration=True,
+            quorum=2 if members else 1,
+            council=members,
         )
         made.append(code)
     made_initiatives = _build_samples(year)

@@ -33,8 +33,6 @@ class NotFound(WorkflowError):
     default_message = _("Không tìm thấy mô hình, điển hình.")
 
 
-
-
 class ReasonRequired(WorkflowError):
     code = "reason_required"
     default_message = _("Cần nêu lý do.")
@@ -53,7 +51,9 @@ class InvalidData(WorkflowError):
 class Conflict(WorkflowError):
     code = "conflict"
     http_status = 409
-    default_message = _("Người khác vừa xử lý mô hình này. Hãy tải lại trang để xem trạng thái mới.")
+    default_message = _(
+        "Người khác vừa xử lý mô hình này. Hãy tải lại trang để xem trạng thái mới."
+    )
 
 
 class WrongState(Conflict):

@@ -80,7 +80,9 @@ class Step(flow.View):
 
     def _resolve(self, instance):
         super()._resolve(instance)
-        self._routes = {action: this.resolve(instance, node) for action, node in self._routes.items()}
+        self._routes = {
+            action: this.resolve(instance, node) for action, node in self._routes.items()
+        }
 
     def _outgoing(self):
         for node in self._routes.values():
@@ -169,43 +171,65 @@ class InitiativeFlow(flow.Flow):
     start = flow.StartHandle(this.start_process).Next(this.prepare)
 
     prepare = Step(
-        state=State.DRAFT, role=Role.UNIT_STAFF, title=_("Hoàn thiện và gửi đăng ký"),
-        routes={"submit": this.review}, due=_registration_deadline, owner=_drafter,
+        state=State.DRAFT,
+        role=Role.UNIT_STAFF,
+        title=_("Hoàn thiện và gửi đăng ký"),
+        routes={"submit": this.review},
+        due=_registration_deadline,
+        owner=_drafter,
     )
     review = Step(
-        state=State.UNIT_REVIEW, role=Role.UNIT_HEAD, title=_("Thủ trưởng duyệt, ký"),
+        state=State.UNIT_REVIEW,
+        role=Role.UNIT_HEAD,
+        title=_("Thủ trưởng duyệt, ký"),
         routes={"approve": this.screening, "return": this.prepare},
         due=_days_from_now(lambda c: c.review_days),
     )
     screening = Step(
-        state=State.SCREENING, role=Role.COMMITTEE_REVIEWER, title=_("Thẩm định đăng ký"),
+        state=State.SCREENING,
+        role=Role.COMMITTEE_REVIEWER,
+        title=_("Thẩm định đăng ký"),
         routes={"accept": this.implement, "send_back": this.prepare},
         due=_days_from_now(lambda c: c.screening_days),
     )
     implement = Step(
-        state=State.IMPLEMENTING, role=Role.UNIT_HEAD, title=_("Báo cáo kết quả, đề nghị công nhận"),
-        routes={"nominate": this.scoring}, due=_end_of_year,
+        state=State.IMPLEMENTING,
+        role=Role.UNIT_HEAD,
+        title=_("Báo cáo kết quả, đề nghị công nhận"),
+        routes={"nominate": this.scoring},
+        due=_end_of_year,
     )
     scoring = CouncilSplit(member_node=this.score, close_node=this.close_scoring)
     score = Step(
-        state=State.SCORING, role=Role.COUNCIL_MEMBER, title=_("Chấm điểm"),
-        routes={"score": this.scoring_join}, due=_days_from_now(lambda c: c.scoring_days),
+        state=State.SCORING,
+        role=Role.COUNCIL_MEMBER,
+        title=_("Chấm điểm"),
+        routes={"score": this.scoring_join},
+        due=_days_from_now(lambda c: c.scoring_days),
         owner=_council_member,
     )
     close_scoring = Step(
-        state=State.SCORING, role=Role.COMMITTEE_LEADER, title=_("Kết thúc chấm điểm"),
-        routes={"close_scoring": this.scoring_join}, due=_days_from_now(lambda c: c.scoring_days),
+        state=State.SCORING,
+        role=Role.COMMITTEE_LEADER,
+        title=_("Kết thúc chấm điểm"),
+        routes={"close_scoring": this.scoring_join},
+        due=_days_from_now(lambda c: c.scoring_days),
     )
     # The leader's close ends the round: members who have not scored lose their tasks.
     scoring_join = flow.Join(continue_on_condition=this.scoring_closed).Next(this.decide)
     decide = Step(
-        state=State.DECIDING, role=Role.COMMITTEE_LEADER, title=_("Quyết định công nhận"),
+        state=State.DECIDING,
+        role=Role.COMMITTEE_LEADER,
+        title=_("Quyết định công nhận"),
         routes={"recognize": this.commend, "reject": this.rejected, "reopen_scoring": this.scoring},
         due=_days_from_now(lambda c: c.deciding_days),
     )
     commend = Step(
-        state=State.RECOGNIZED, role=Role.COMMITTEE_LEADER, title=_("Ghi nhận khen thưởng"),
-        routes={"commend": this.commended}, due=_days_from_now(lambda c: c.commending_days),
+        state=State.RECOGNIZED,
+        role=Role.COMMITTEE_LEADER,
+        title=_("Ghi nhận khen thưởng"),
+        routes={"commend": this.commended},
+        due=_days_from_now(lambda c: c.commending_days),
     )
     commended = flow.End()
     rejected = flow.End()

@@ -23,7 +23,9 @@ def fsm_edges() -> list[Edge]:
     edges = []
     for transition in field.get_all_transitions(Initiative):
         method = transition.name
-        edges.append(Edge(ACTION_OF_METHOD.get(method, method), transition.source, transition.target, method))
+        edges.append(
+            Edge(ACTION_OF_METHOD.get(method, method), transition.source, transition.target, method)
+        )
     return sorted(edges, key=lambda e: (list(State.values).index(e.source), e.action))
 
 

@@ -208,7 +208,9 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     # End-of-year result report (needed to nominate).
     result_achieved = models.TextField(_("kết quả đạt được"), blank=True)
-    result_people_reached = models.PositiveIntegerField(_("số người được hưởng lợi"), null=True, blank=True)
+    result_people_reached = models.PositiveIntegerField(
+        _("số người được hưởng lợi"), null=True, blank=True
+    )
     result_funds_mobilised = models.DecimalField(
         _("kinh phí huy động (đồng)"), max_digits=16, decimal_places=0, null=True, blank=True
     )
@@ -231,7 +233,10 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tạo")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người tạo"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -258,75 +263,123 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.title
 
     # ---- The lifecycle (DOMAIN.md "The transition table"). Only workflows.services calls these.
-    @transition(field=state, source=State.DRAFT, target=State.DRAFT,
-                permission=policy.permission("edit"))
+    @transition(
+        field=state, source=State.DRAFT, target=State.DRAFT, permission=policy.permission("edit")
+    )
     def edit(self) -> None:
         pass
 
-    @transition(field=state, source=State.DRAFT, target=State.UNIT_REVIEW,
-                permission=policy.permission("submit"),
-                conditions=[conditions.registration_complete, conditions.campaign_open])
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.UNIT_REVIEW,
+        permission=policy.permission("submit"),
+        conditions=[conditions.registration_complete, conditions.campaign_open],
+    )
     def submit(self, *, by) -> None:
         self.submitted_by = by
 
-    @transition(field=state, source=State.UNIT_REVIEW, target=State.SCREENING,
-                permission=policy.permission("approve"))
+    @transition(
+        field=state,
+        source=State.UNIT_REVIEW,
+        target=State.SCREENING,
+        permission=policy.permission("approve"),
+    )
     def approve(self) -> None:
         pass
 
     # `return` is a keyword: the action "return" maps to this method.
-    @transition(field=state, source=State.UNIT_REVIEW, target=State.DRAFT,
-                permission=policy.permission("return"))
+    @transition(
+        field=state,
+        source=State.UNIT_REVIEW,
+        target=State.DRAFT,
+        permission=policy.permission("return"),
+    )
     def return_to_unit(self) -> None:
         pass
 
-    @transition(field=state, source=State.SCREENING, target=State.IMPLEMENTING,
-                permission=policy.permission("accept"))
+    @transition(
+        field=state,
+        source=State.SCREENING,
+        target=State.IMPLEMENTING,
+        permission=policy.permission("accept"),
+    )
     def accept(self) -> None:
         pass
 
-    @transition(field=state, source=State.SCREENING, target=State.DRAFT,
-                permission=policy.permission("send_back"))
+    @transition(
+        field=state,
+        source=State.SCREENING,
+        target=State.DRAFT,
+        permission=policy.permission("send_back"),
+    )
     def send_back(self) -> None:
         pass
 
-    @transition(field=state, source=State.IMPLEMENTING, target=State.IMPLEMENTING,
-                permission=policy.permission("report_progress"))
+    @transition(
+        field=state,
+        source=State.IMPLEMENTING,
+        target=State.IMPLEMENTING,
+        permission=policy.permission("report_progress"),
+    )
     def report_progress(self) -> None:
         pass
 
-    @transition(field=state, source=State.IMPLEMENTING, target=State.SCORING,
-                permission=policy.permission("nominate"),
-                conditions=[conditions.result_report_present])
+    @transition(
+        field=state,
+        source=State.IMPLEMENTING,
+        target=State.SCORING,
+        permission=policy.permission("nominate"),
+        conditions=[conditions.result_report_present],
+    )
     def nominate(self) -> None:
         self.scoring_round += 1
         self.total_score = None
 
-    @transition(field=state,
-                source=[State.DRAFT, State.UNIT_REVIEW, State.SCREENING, State.IMPLEMENTING],
-                target=State.WITHDRAWN, permission=policy.permission("withdraw"))
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.UNIT_REVIEW, State.SCREENING, State.IMPLEMENTING],
+        target=State.WITHDRAWN,
+        permission=policy.permission("withdraw"),
+    )
     def withdraw(self) -> None:
         pass
 
-    @transition(field=state, source=State.SCORING, target=State.SCORING,
-                permission=policy.permission("score"))
+    @transition(
+        field=state,
+        source=State.SCORING,
+        target=State.SCORING,
+        permission=policy.permission("score"),
+    )
     def score(self) -> None:
         pass
 
-    @transition(field=state, source=State.SCORING, target=State.DECIDING,
-                permission=policy.permission("close_scoring"),
-                conditions=[conditions.quorum_scored])
+    @transition(
+        field=state,
+        source=State.SCORING,
+        target=State.DECIDING,
+        permission=policy.permission("close_scoring"),
+        conditions=[conditions.quorum_scored],
+    )
     def close_scoring(self, *, total) -> None:
         self.total_score = total
 
-    @transition(field=state, source=State.DECIDING, target=State.SCORING,
-                permission=policy.permission("reopen_scoring"))
+    @transition(
+        field=state,
+        source=State.DECIDING,
+        target=State.SCORING,
+        permission=policy.permission("reopen_scoring"),
+    )
     def reopen_scoring(self) -> None:
         self.scoring_round += 1
         self.total_score = None
 
-    @transition(field=state, source=State.DECIDING, target=State.RECOGNIZED,
-                permission=policy.permission("recognize"))
+    @transition(
+        field=state,
+        source=State.DECIDING,
+        target=State.RECOGNIZED,
+        permission=policy.permission("recognize"),
+    )
     def recognize(self, *, number: str, date, signer: str, override_reason: str, at) -> None:
         self.decision_number = number
         self.decision_date = date
@@ -334,18 +387,28 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.override_reason = override_reason
         self.recognized_at = at
 
-    @transition(field=state, source=State.DECIDING, target=State.NOT_RECOGNIZED,
-                permission=policy.permission("reject"))
+    @transition(
+        field=state,
+        source=State.DECIDING,
+        target=State.NOT_RECOGNIZED,
+        permission=policy.permission("reject"),
+    )
     def reject(self) -> None:
         pass
 
-    @transition(field=state, source=State.RECOGNIZED, target=State.COMMENDED,
-                permission=policy.permission("commend"),
-                conditions=[conditions.no_open_case, conditions.not_yet_commended,
-                            conditions.public_comment_over])
+    @transition(
+        field=state,
+        source=State.RECOGNIZED,
+        target=State.COMMENDED,
+        permission=policy.permission("commend"),
+        conditions=[
+            conditions.no_open_case,
+            conditions.not_yet_commended,
+            conditions.public_comment_over,
+        ],
+    )
     def commend(self) -> None:
         pass
-
 
 
 class Attachment(models.Model):
@@ -364,7 +427,10 @@ class Attachment(models.Model):
     original_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người tải lên"),
     )
     uploaded = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
 
@@ -379,11 +445,17 @@ class Attachment(models.Model):
 
 class ProgressReport(models.Model):
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="progress_reports", verbose_name=_("mô hình")
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name=_("mô hình"),
     )
     text = models.TextField(_("nội dung"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người báo cáo")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người báo cáo"),
     )
     created = models.DateTimeField(_("thời điểm"), auto_now_add=True)
 
@@ -404,7 +476,10 @@ class Scorecard(models.Model):
     )
     round = models.PositiveSmallIntegerField(_("vòng chấm"))
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards", verbose_name=_("thành viên")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="scorecards",
+        verbose_name=_("thành viên"),
     )
     total = models.DecimalField(_("tổng điểm"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("nhận xét"), blank=True)
@@ -416,7 +491,9 @@ class Scorecard(models.Model):
         ordering = ["initiative", "round", "member__username"]
         constraints = [
             # "Each member scores once" is a constraint, not an FSM condition.
-            models.UniqueConstraint(fields=["initiative", "round", "member"], name="scorecard_once"),
+            models.UniqueConstraint(
+                fields=["initiative", "round", "member"], name="scorecard_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,6 +512,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["scorecard", "criterion"], name="score_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.points}"
+
 
 class Commendation(models.Model):
     """The committee's proposal and the State authority's decision. One per achievement."""
@@ -442,16 +522,24 @@ class Commendation(models.Model):
     initiative = models.OneToOneField(
         Initiative, on_delete=models.PROTECT, related_name="commendation", verbose_name=_("mô hình")
     )
-    form = models.CharField(_("hình thức khen thưởng"), max_length=30, choices=CommendationForm.choices)
+    form = models.CharField(
+        _("hình thức khen thưởng"), max_length=30, choices=CommendationForm.choices
+    )
     authority = models.CharField(_("cơ quan, người quyết định khen thưởng"), max_length=255)
     decision_number = models.CharField(_("số quyết định"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))
     signed_file = models.ForeignKey(
-        Attachment, on_delete=models.PROTECT, related_name="+", verbose_name=_("tệp quyết định đã ký")
+        Attachment,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tệp quyết định đã ký"),
     )
     proposal_number = models.CharField(_("số tờ trình đề nghị"), max_length=60, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ghi nhận")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người ghi nhận"),
     )
     created = models.DateTimeField(_("thời điểm ghi nhận"), auto_now_add=True)
 
@@ -467,10 +555,16 @@ class Delegation(models.Model):
     """While `principal` is away, `substitute` sees and acts on the principal's tasks."""
 
     principal = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_given", verbose_name=_("người ủy quyền")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="delegations_given",
+        verbose_name=_("người ủy quyền"),
     )
     substitute = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_received", verbose_name=_("người được ủy quyền")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="delegations_received",
+        verbose_name=_("người được ủy quyền"),
     )
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến hết ngày"))
@@ -480,14 +574,21 @@ class Delegation(models.Model):
         verbose_name = _("ủy quyền")
         verbose_name_plural = _("ủy quyền")
         ordering = ["-starts_on"]
-        indexes = [models.Index(fields=["substitute", "starts_on", "ends_on"], name="delegation_active")]
+        indexes = [
+            models.Index(fields=["substitute", "starts_on", "ends_on"], name="delegation_active")
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_dates"),
-            models.CheckConstraint(condition=~models.Q(principal=models.F("substitute")), name="delegation_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_dates"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("substitute")), name="delegation_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.substitute} thay {self.principal} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
+        period = f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+        return f"{self.substitute} thay {self.principal} ({period})"
 
 
 class InitiativeProcess(AbstractProcess):
@@ -504,15 +605,21 @@ class InitiativeProcess(AbstractProcess):
 class InitiativeTask(AbstractTask):
     """viewflow's task row, with what our inbox, queue and reports filter on kept on the row."""
 
-    process = models.ForeignKey(InitiativeProcess, on_delete=models.CASCADE, related_name="task_set")
+    process = models.ForeignKey(
+        InitiativeProcess, on_delete=models.CASCADE, related_name="task_set"
+    )
     data = models.JSONField(default=dict, blank=True)
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("mô hình")
     )
-    # Human tasks: who may claim (a role) and where that role must be held; gateways leave these empty.
+    # Human tasks: who may claim (a role) and where it must be held; gateways leave both empty.
     role = models.CharField(_("vai trò xử lý"), max_length=32, blank=True, default="")
     scope_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("đơn vị xử lý"),
     )
     due_at = models.DateTimeField(_("hạn xử lý"), null=True, blank=True)
@@ -558,20 +665,37 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(_("số thứ tự"), unique=True)
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.DO_NOTHING, db_constraint=True, null=True, blank=True,
-        related_name="audit_entries", verbose_name=_("mô hình"),
+        Initiative,
+        on_delete=models.DO_NOTHING,
+        db_constraint=True,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("mô hình"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
-        related_name="+", verbose_name=_("người thực hiện"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
-        related_name="+", verbose_name=_("thay mặt"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thay mặt"),
     )
     role = models.CharField(_("với vai trò"), max_length=32, blank=True)
     unit = models.ForeignKey(
-        Unit, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        Unit,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("tại đơn vị"),
     )
     action = models.CharField(_("thao tác"), max_length=30)
@@ -608,3 +732,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.last_hash[:12]}"

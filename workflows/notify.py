@@ -6,12 +6,12 @@ notifications.services.enqueue, which writes the outbox rows in the same transac
 
 from __future__ import annotations
 
-NEW_TASK_HOLDERS = "new_task"        # whoever now holds (or may claim) a task the action created
-UNIT = "unit"                        # the owning unit's staff and heads
-SUBMITTER = "submitter"              # who submitted the registration
-PRIOR_ACTORS = "prior_actors"        # everyone who acted on the initiative before
-COUNCIL = "council"                  # the campaign's council
-OPEN_TASK_HOLDERS = "open_task"      # whoever held a task that the action cancelled
+NEW_TASK_HOLDERS = "new_task"  # whoever now holds (or may claim) a task the action created
+UNIT = "unit"  # the owning unit's staff and heads
+SUBMITTER = "submitter"  # who submitted the registration
+PRIOR_ACTORS = "prior_actors"  # everyone who acted on the initiative before
+COUNCIL = "council"  # the campaign's council
+OPEN_TASK_HOLDERS = "open_task"  # whoever held a task that the action cancelled
 
 WHO_IS_TOLD: dict[str, tuple[str, ...]] = {
     "edit": (),

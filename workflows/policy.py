@@ -30,29 +30,63 @@ ACTIONS: dict[str, ActionSpec] = {
     for spec in [
         ActionSpec("edit", _("Sửa"), frozenset({Role.UNIT_STAFF, Role.UNIT_HEAD})),
         ActionSpec("submit", _("Gửi thủ trưởng duyệt"), frozenset({Role.UNIT_STAFF})),
-        ActionSpec("approve", _("Duyệt, ký gửi Ban Dân vận"), frozenset({Role.UNIT_HEAD}),
-                   not_by_submitter=True),
+        ActionSpec(
+            "approve",
+            _("Duyệt, ký gửi Ban Dân vận"),
+            frozenset({Role.UNIT_HEAD}),
+            not_by_submitter=True,
+        ),
         ActionSpec("return", _("Trả lại để sửa"), frozenset({Role.UNIT_HEAD}), needs_reason=True),
-        ActionSpec("accept", _("Chấp nhận đăng ký"), frozenset({Role.COMMITTEE_REVIEWER}),
-                   not_by_submitter=True),
-        ActionSpec("send_back", _("Trả lại đơn vị"), frozenset({Role.COMMITTEE_REVIEWER}),
-                   needs_reason=True),
-        ActionSpec("report_progress", _("Báo cáo tiến độ"),
-                   frozenset({Role.UNIT_STAFF, Role.UNIT_HEAD})),
+        ActionSpec(
+            "accept",
+            _("Chấp nhận đăng ký"),
+            frozenset({Role.COMMITTEE_REVIEWER}),
+            not_by_submitter=True,
+        ),
+        ActionSpec(
+            "send_back",
+            _("Trả lại đơn vị"),
+            frozenset({Role.COMMITTEE_REVIEWER}),
+            needs_reason=True,
+        ),
+        ActionSpec(
+            "report_progress", _("Báo cáo tiến độ"), frozenset({Role.UNIT_STAFF, Role.UNIT_HEAD})
+        ),
         ActionSpec("nominate", _("Đề nghị công nhận"), frozenset({Role.UNIT_HEAD})),
         ActionSpec("withdraw", _("Rút đăng ký"), frozenset({Role.UNIT_HEAD}), needs_reason=True),
-        ActionSpec("score", _("Chấm điểm"), frozenset({Role.COUNCIL_MEMBER}),
-                   not_by_submitter=True),
-        ActionSpec("close_scoring", _("Kết thúc chấm điểm"), frozenset({Role.COMMITTEE_LEADER}),
-                   not_by_submitter=True, not_by_scorer=True),
-        ActionSpec("reopen_scoring", _("Mở lại chấm điểm"), frozenset({Role.COMMITTEE_LEADER}),
-                   needs_reason=True),
-        ActionSpec("recognize", _("Công nhận"), frozenset({Role.COMMITTEE_LEADER}),
-                   not_by_submitter=True, not_by_scorer=True),
-        ActionSpec("reject", _("Không công nhận"), frozenset({Role.COMMITTEE_LEADER}),
-                   needs_reason=True),
-        ActionSpec("commend", _("Ghi nhận khen thưởng"), frozenset({Role.COMMITTEE_LEADER}),
-                   not_by_submitter=True, not_by_scorer=True),
+        ActionSpec(
+            "score", _("Chấm điểm"), frozenset({Role.COUNCIL_MEMBER}), not_by_submitter=True
+        ),
+        ActionSpec(
+            "close_scoring",
+            _("Kết thúc chấm điểm"),
+            frozenset({Role.COMMITTEE_LEADER}),
+            not_by_submitter=True,
+            not_by_scorer=True,
+        ),
+        ActionSpec(
+            "reopen_scoring",
+            _("Mở lại chấm điểm"),
+            frozenset({Role.COMMITTEE_LEADER}),
+            needs_reason=True,
+        ),
+        ActionSpec(
+            "recognize",
+            _("Công nhận"),
+            frozenset({Role.COMMITTEE_LEADER}),
+            not_by_submitter=True,
+            not_by_scorer=True,
+        ),
+        ActionSpec(
+            "reject", _("Không công nhận"), frozenset({Role.COMMITTEE_LEADER}), needs_reason=True
+        ),
+        ActionSpec(
+            "commend",
+            _("Ghi nhận khen thưởng"),
+            frozenset({Role.COMMITTEE_LEADER}),
+            not_by_submitter=True,
+            not_by_scorer=True,
+        ),
     ]
 }
 
@@ -77,9 +111,11 @@ def acting_role(initiative, user, action: str) -> Membership | None:
     ).select_related("unit")
     found = None
     if unit_side:
-        found = memberships.filter(role__in=unit_side, unit__path__in=unit.ancestor_paths()).order_by(
-            "-unit__depth"
-        ).first()
+        found = (
+            memberships.filter(role__in=unit_side, unit__path__in=unit.ancestor_paths())
+            .order_by("-unit__depth")
+            .first()
+        )
     if found is None and committee_side:
         found = memberships.filter(
             role__in=committee_side, unit_id=initiative.campaign.committee_id

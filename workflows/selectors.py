@@ -54,10 +54,8 @@ def can_view(user, initiative: Initiative) -> bool:
         return True
     for membership in memberships_of(user):
         unit = membership.unit
-        if membership.role in COMMITTEE_ROLES:
-            if initiative.campaign.committee_id == unit.pk:
-                return True
-        elif membership.role == Role.AUDITOR and unit.is_committee:
+        committee_side = membership.role in COMMITTEE_ROLES
+        if committee_side or (membership.role == Role.AUDITOR and unit.is_committee):
             if initiative.campaign.committee_id == unit.pk:
                 return True
         elif initiative.unit.path.startswith(unit.path):
@@ -93,7 +91,9 @@ def queue_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
     for person in people:
         for membership in memberships_of(person):
             if membership.role in UNIT_ROLES:
-                clauses.append(Q(role=membership.role, scope_unit__path__startswith=membership.unit.path))
+                clauses.append(
+                    Q(role=membership.role, scope_unit__path__startswith=membership.unit.path)
+                )
             elif membership.role in COMMITTEE_ROLES and membership.role != Role.COUNCIL_MEMBER:
                 clauses.append(Q(role=membership.role, scope_unit_id=membership.unit_id))
     if not clauses:

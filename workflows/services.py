@@ -30,17 +30,16 @@ from .exceptions import (
     NotFound,
     ReasonRequired,
     UnknownAction,
-    WorkflowError,
     WrongState,
 )
 from .flows import InitiativeFlow
 from .models import (
+    DEFAULT_CRITERIA,
     Attachment,
     Campaign,
     Commendation,
     CommendationForm,
     Criterion,
-    DEFAULT_CRITERIA,
     Delegation,
     Initiative,
     InitiativeTask,
@@ -60,12 +59,35 @@ ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 # What a unit may fill in on its registration (seed 002's form and the fuller online forms).
 EDITABLE_FIELDS = (
-    "field", "title", "form", "person_name", "person_position", "address", "problem",
-    "implementers", "expected_results", "kind", "replicates", "topic", "start_date",
-    "situation", "objectives", "method", "beneficiaries", "lead_forces", "cooperating_forces",
-    "resources_timeline", "outputs", "sustainability",
+    "field",
+    "title",
+    "form",
+    "person_name",
+    "person_position",
+    "address",
+    "problem",
+    "implementers",
+    "expected_results",
+    "kind",
+    "replicates",
+    "topic",
+    "start_date",
+    "situation",
+    "objectives",
+    "method",
+    "beneficiaries",
+    "lead_forces",
+    "cooperating_forces",
+    "resources_timeline",
+    "outputs",
+    "sustainability",
 )
-RESULT_FIELDS = ("result_achieved", "result_people_reached", "result_funds_mobilised", "result_lessons")
+RESULT_FIELDS = (
+    "result_achieved",
+    "result_people_reached",
+    "result_funds_mobilised",
+    "result_lessons",
+)
 
 
 @dataclass(frozen=True)
@@ -105,12 +127,15 @@ def create_campaign(*, committee, year: int, **fields) -> Campaign:
 # Registration
 
 
-def create_initiative(*, unit, actor, year: int | None = None, meta: RequestMeta = NO_META,
-                      **fields) -> Initiative:
+def create_initiative(
+    *, unit, actor, year: int | None = None, meta: RequestMeta = NO_META, **fields
+) -> Initiative:
     """A new draft of `unit` for `year`, made by the unit's staff or head, with its process."""
     year = year or timezone.localdate().year
     if not Membership.objects.filter(
-        user=actor, is_active=True, role__in=(Role.UNIT_STAFF, Role.UNIT_HEAD),
+        user=actor,
+        is_active=True,
+        role__in=(Role.UNIT_STAFF, Role.UNIT_HEAD),
         unit__path__in=unit.ancestor_paths(),
     ).exists():
         raise NotAllowed(_("Chỉ cán bộ, thủ trưởng của đơn vị mới đăng ký mô hình cho đơn vị."))
@@ -120,12 +145,15 @@ def create_initiative(*, unit, actor, year: int | None = None, meta: RequestMeta
     campaign = Campaign.objects.filter(committee=committee, year=year).first()
     if campaign is None:
         raise InvalidData(
-            _("%(committee)s chưa mở đợt thi đua năm %(year)s.") % {"committee": committee, "year": year}
+            _("%(committee)s chưa mở đợt thi đua năm %(year)s.")
+            % {"committee": committee, "year": year}
         )
     files = fields.pop("attachments", ())
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise InvalidData(field_errors={name: [_("Trường không được phép sửa.")] for name in unknown})
+        raise InvalidData(
+            field_errors={name: [_("Trường không được phép sửa.")] for name in unknown}
+        )
     with transaction.atomic():
         initiative = Initiative(unit=unit, campaign=campaign, year=year, created_by=actor, **fields)
         _full_clean(initiative, exclude=["state"], partial=True)
@@ -134,10 +162,19 @@ def create_initiative(*, unit, actor, year: int | None = None, meta: RequestMeta
             _attach(initiative, upload, Attachment.Purpose.EVIDENCE, actor)
         InitiativeFlow.start.run(initiative=initiative)
         audit.append(
-            initiative_id=initiative.pk, actor_id=actor.pk, action="create", to_state=initiative.state,
-            changes={name: [None, _jsonable(getattr(initiative, _attname(name)))]
-                     for name in fields if getattr(initiative, _attname(name)) not in ("", None)},
-            role=Role.UNIT_STAFF, unit_id=unit.pk, request_id=meta.request_id, ip=meta.ip,
+            initiative_id=initiative.pk,
+            actor_id=actor.pk,
+            action="create",
+            to_state=initiative.state,
+            changes={
+                name: [None, _jsonable(getattr(initiative, _attname(name)))]
+                for name in fields
+                if getattr(initiative, _attname(name)) not in ("", None)
+            },
+            role=Role.UNIT_STAFF,
+            unit_id=unit.pk,
+            request_id=meta.request_id,
+            ip=meta.ip,
         )
     return initiative
 
@@ -146,8 +183,15 @@ def create_initiative(*, unit, actor, year: int | None = None, meta: RequestMeta
 # The one door
 
 
-def perform(initiative_id: int, action: str, *, actor, comment: str = "",
-            meta: RequestMeta = NO_META, **data) -> Initiative:
+def perform(
+    initiative_id: int,
+    action: str,
+    *,
+    actor,
+    comment: str = "",
+    meta: RequestMeta = NO_META,
+    **data,
+) -> Initiative:
     """Lock, check, complete the task, transition, audit, notify — or raise a WorkflowError.
 
     Everything happens in one transaction; a person who loses the race for the initiative's
@@ -157,8 +201,14 @@ def perform(initiative_id: int, action: str, *, actor, comment: str = "",
         raise UnknownAction()
     try:
         with transaction.atomic():
-            return _perform(initiative_id, action, actor=actor, comment=(comment or "").strip(),
-                            meta=meta, data=data)
+            return _perform(
+                initiative_id,
+                action,
+                actor=actor,
+                comment=(comment or "").strip(),
+                meta=meta,
+                data=data,
+            )
     except DatabaseError as exc:
         if isinstance(exc, IntegrityError) or _is_lock_conflict(exc):
             raise Conflict() from exc
@@ -183,8 +233,10 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
             % {"action": spec.label, "state": initiative.get_state_display()}
         )
     if spec.needs_reason and not comment:
-        raise ReasonRequired(_("Cần nêu lý do khi “%(action)s”.") % {"action": spec.label},
-                             field_errors={"comment": [_("Cần nêu lý do.")]})
+        raise ReasonRequired(
+            _("Cần nêu lý do khi “%(action)s”.") % {"action": spec.label},
+            field_errors={"comment": [_("Cần nêu lý do.")]},
+        )
 
     task = _open_task(initiative, action, principal)
     before = _snapshot(initiative)
@@ -192,7 +244,9 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
     active_before = set(_active_task_ids(initiative))
     open_holders = _open_task_holders(initiative) if action == "withdraw" else []
 
-    kwargs = _prepare(action, initiative, principal=principal, actor=actor, comment=comment, data=data)
+    kwargs = _prepare(
+        action, initiative, principal=principal, actor=actor, comment=comment, data=data
+    )
     _check_conditions(method, initiative)
     method(**kwargs)
     after = _snapshot(initiative)
@@ -213,13 +267,28 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
         .select_related("scope_unit")
     )
     entry = audit.append(
-        initiative_id=initiative.pk, actor_id=actor.pk, action=action, from_state=from_state,
-        to_state=initiative.state, comment=comment, changes=changes, role=membership.role,
-        unit_id=membership.unit_id, on_behalf_of_id=principal.pk if principal.pk != actor.pk else None,
-        request_id=meta.request_id, ip=meta.ip,
+        initiative_id=initiative.pk,
+        actor_id=actor.pk,
+        action=action,
+        from_state=from_state,
+        to_state=initiative.state,
+        comment=comment,
+        changes=changes,
+        role=membership.role,
+        unit_id=membership.unit_id,
+        on_behalf_of_id=principal.pk if principal.pk != actor.pk else None,
+        request_id=meta.request_id,
+        ip=meta.ip,
     )
-    _notify(action, initiative, actor=actor, comment=comment, new_tasks=new_tasks,
-            open_holders=open_holders, audit_seq=entry.seq)
+    _notify(
+        action,
+        initiative,
+        actor=actor,
+        comment=comment,
+        new_tasks=new_tasks,
+        open_holders=open_holders,
+        audit_seq=entry.seq,
+    )
     return initiative
 
 
@@ -273,8 +342,9 @@ def _open_task(initiative, action, principal) -> InitiativeTask | None:
     task = tasks.select_related("owner").first()
     if task is None:
         if action == "score":
-            if Scorecard.objects.filter(initiative=initiative, round=initiative.scoring_round,
-                                        member=principal).exists():
+            if Scorecard.objects.filter(
+                initiative=initiative, round=initiative.scoring_round, member=principal
+            ).exists():
                 raise Conflict(_("Bạn đã chấm điểm mô hình này trong vòng chấm hiện tại."))
             raise NotAllowed(_("Bạn không có nhiệm vụ chấm điểm mô hình này."))
         raise Conflict()
@@ -289,7 +359,9 @@ def _check_conditions(method, initiative) -> None:
         if not condition(initiative):
             field_errors = {}
             if condition.__name__ == "registration_complete":
-                field_errors = {k: [str(v)] for k, v in missing_registration_fields(initiative).items()}
+                field_errors = {
+                    k: [str(v)] for k, v in missing_registration_fields(initiative).items()
+                }
             raise ConditionFailed(condition.message, field_errors=field_errors)
 
 
@@ -303,8 +375,10 @@ def _prepare(action, initiative, *, principal, actor, comment, data) -> dict:
     if action == "report_progress":
         text = (data.get("text") or "").strip()
         if not text and not data.get("attachments"):
-            raise InvalidData(_("Cần nhập nội dung hoặc đính kèm tệp báo cáo tiến độ."),
-                              field_errors={"text": [_("Cần nhập nội dung báo cáo.")]})
+            raise InvalidData(
+                _("Cần nhập nội dung hoặc đính kèm tệp báo cáo tiến độ."),
+                field_errors={"text": [_("Cần nhập nội dung báo cáo.")]},
+            )
         return {}
     if action == "nominate":
         _apply_fields(initiative, data.get("result") or {}, RESULT_FIELDS)
@@ -313,7 +387,9 @@ def _prepare(action, initiative, *, principal, actor, comment, data) -> dict:
         return {}
     if action == "close_scoring":
         totals = list(
-            initiative.scorecards.filter(round=initiative.scoring_round).values_list("total", flat=True)
+            initiative.scorecards.filter(round=initiative.scoring_round).values_list(
+                "total", flat=True
+            )
         )
         mean = (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01")) if totals else None
         return {"total": mean}
@@ -345,8 +421,13 @@ def _recognition(initiative, data) -> dict:
         ]
     if errors:
         raise InvalidData(field_errors=errors)
-    return {"number": number, "date": date, "signer": signer, "override_reason": override,
-            "at": timezone.now()}
+    return {
+        "number": number,
+        "date": date,
+        "signer": signer,
+        "override_reason": override,
+        "at": timezone.now(),
+    }
 
 
 def _validate_commendation(data) -> None:
@@ -373,28 +454,41 @@ def _validate_commendation(data) -> None:
 def _after(action, initiative, *, principal, actor, data, changes) -> None:
     """What an action writes besides the initiative's own row."""
     for upload in data.get("attachments") or ():
-        purpose = {"report_progress": Attachment.Purpose.PROGRESS,
-                   "nominate": Attachment.Purpose.RESULT}.get(action, Attachment.Purpose.EVIDENCE)
+        purpose = {
+            "report_progress": Attachment.Purpose.PROGRESS,
+            "nominate": Attachment.Purpose.RESULT,
+        }.get(action, Attachment.Purpose.EVIDENCE)
         attachment = _attach(initiative, upload, purpose, actor)
         changes.setdefault("attachments", [None, []])[1].append(attachment.original_name)
     if action == "report_progress" and (data.get("text") or "").strip():
-        ProgressReport.objects.create(initiative=initiative, text=data["text"].strip(), author=actor)
+        ProgressReport.objects.create(
+            initiative=initiative, text=data["text"].strip(), author=actor
+        )
         changes["progress_report"] = [None, data["text"].strip()]
     elif action == "score":
         _record_scores(initiative, principal, data, changes)
     elif action == "commend":
         signed = _attach(initiative, data["signed_file"], Attachment.Purpose.COMMENDATION, actor)
         commendation = Commendation.objects.create(
-            initiative=initiative, form=data["form"], authority=data["authority"].strip(),
-            decision_number=data["decision_number"].strip(), decision_date=_date(data["decision_date"]),
-            signed_file=signed, proposal_number=(data.get("proposal_number") or "").strip(),
+            initiative=initiative,
+            form=data["form"],
+            authority=data["authority"].strip(),
+            decision_number=data["decision_number"].strip(),
+            decision_date=_date(data["decision_date"]),
+            signed_file=signed,
+            proposal_number=(data.get("proposal_number") or "").strip(),
             recorded_by=actor,
         )
-        changes["commendation"] = [None, {
-            "form": commendation.form, "authority": commendation.authority,
-            "decision_number": commendation.decision_number,
-            "decision_date": commendation.decision_date.isoformat(), "file": signed.original_name,
-        }]
+        changes["commendation"] = [
+            None,
+            {
+                "form": commendation.form,
+                "authority": commendation.authority,
+                "decision_number": commendation.decision_number,
+                "decision_date": commendation.decision_date.isoformat(),
+                "file": signed.original_name,
+            },
+        ]
 
 
 def _record_scores(initiative, member, data, changes) -> None:
@@ -423,12 +517,24 @@ def _record_scores(initiative, member, data, changes) -> None:
         raise InvalidData(_("Phiếu chấm chưa hợp lệ."), field_errors=errors)
     total = sum(values.values(), Decimal(0))
     card = Scorecard.objects.create(
-        initiative=initiative, round=initiative.scoring_round, member=member, total=total,
+        initiative=initiative,
+        round=initiative.scoring_round,
+        member=member,
+        total=total,
         comment=(data.get("score_comment") or "").strip(),
     )
-    Score.objects.bulk_create(Score(scorecard=card, criterion=c, points=v) for c, v in values.items())
-    changes["scorecard"] = [None, {"member": member.pk, "round": card.round, "total": str(total),
-                                   "points": {str(c.pk): str(v) for c, v in values.items()}}]
+    Score.objects.bulk_create(
+        Score(scorecard=card, criterion=c, points=v) for c, v in values.items()
+    )
+    changes["scorecard"] = [
+        None,
+        {
+            "member": member.pk,
+            "round": card.round,
+            "total": str(total),
+            "points": {str(c.pk): str(v) for c, v in values.items()},
+        },
+    ]
 
 
 def _complete(task, action, *, principal, actor, comment) -> None:
@@ -449,7 +555,9 @@ def _complete(task, action, *, principal, actor, comment) -> None:
 def _cancel_process(initiative) -> None:
     process = initiative.process
     with InitiativeFlow.lock(process.pk):
-        for task in process.task_set.filter(status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)):
+        for task in process.task_set.filter(
+            status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+        ):
             activation = task.flow_task.activation_class(task)
             activation.cancel()
         process.status = PROCESS.CANCELED
@@ -459,14 +567,17 @@ def _cancel_process(initiative) -> None:
 
 def _active_task_ids(initiative) -> list[int]:
     return list(
-        InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).values_list("pk", flat=True)
+        InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).values_list(
+            "pk", flat=True
+        )
     )
 
 
 def _open_task_holders(initiative) -> list[int]:
     return list(
-        InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE, owner__isnull=False)
-        .values_list("owner_id", flat=True)
+        InitiativeTask.objects.filter(
+            initiative=initiative, status__in=ACTIVE, owner__isnull=False
+        ).values_list("owner_id", flat=True)
     )
 
 
@@ -485,18 +596,28 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
                 if task.owner_id:
                     messages.append(Message(task.owner_id, "task"))
                 else:
-                    anchor = initiative.unit if task.scope_unit_id == initiative.unit_id else task.scope_unit
+                    anchor = (
+                        initiative.unit
+                        if task.scope_unit_id == initiative.unit_id
+                        else task.scope_unit
+                    )
                     for pk in people_with_role_over(anchor, task.role).values_list("pk", flat=True):
                         messages.append(Message(pk, "task"))
         elif audience == notify.UNIT:
             for pk in Membership.objects.filter(
-                unit_id=initiative.unit_id, is_active=True, role__in=(Role.UNIT_STAFF, Role.UNIT_HEAD)
+                unit_id=initiative.unit_id,
+                is_active=True,
+                role__in=(Role.UNIT_STAFF, Role.UNIT_HEAD),
             ).values_list("user_id", flat=True):
                 messages.append(Message(pk, "unit"))
         elif audience == notify.SUBMITTER and initiative.submitted_by_id:
             messages.append(Message(initiative.submitted_by_id, "submitter"))
         elif audience == notify.PRIOR_ACTORS:
-            for pk in initiative.audit_entries.exclude(actor=None).values_list("actor_id", flat=True).distinct():
+            for pk in (
+                initiative.audit_entries.exclude(actor=None)
+                .values_list("actor_id", flat=True)
+                .distinct()
+            ):
                 messages.append(Message(pk, "prior_actor"))
         elif audience == notify.COUNCIL:
             for pk in initiative.campaign.council.values_list("pk", flat=True):
@@ -504,10 +625,16 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
         elif audience == notify.OPEN_TASK_HOLDERS:
             messages.extend(Message(pk, "task_cancelled") for pk in open_holders)
     enqueue(
-        event=action, subject_id=initiative.pk,
+        event=action,
+        subject_id=initiative.pk,
         messages=[m for m in messages if m.recipient_id != actor.pk],
-        payload={"title": initiative.title, "state": initiative.state, "actor": str(actor),
-                 "comment": comment, "audit_seq": audit_seq},
+        payload={
+            "title": initiative.title,
+            "state": initiative.state,
+            "actor": str(actor),
+            "comment": comment,
+            "audit_seq": audit_seq,
+        },
     )
 
 
@@ -517,7 +644,9 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
 
 def _lock_task(task_id: int) -> InitiativeTask:
     try:
-        task = InitiativeTask.objects.select_related("initiative__campaign", "initiative__unit").get(pk=task_id)
+        task = InitiativeTask.objects.select_related(
+            "initiative__campaign", "initiative__unit"
+        ).get(pk=task_id)
     except InitiativeTask.DoesNotExist:
         raise NotFound(_("Không tìm thấy nhiệm vụ.")) from None
     _lock(task.initiative_id)
@@ -571,7 +700,9 @@ def release_task(task_id: int, *, actor, meta: RequestMeta = NO_META) -> Initiat
     if task.owner_id != actor.pk and task.owner_id not in {p.pk for p in delegators_of(actor)}:
         raise NotAllowed(_("Chỉ người đang giữ nhiệm vụ mới trả lại được."))
     if task.flow_task is InitiativeFlow.instance.score:
-        raise NotAllowed(_("Nhiệm vụ chấm điểm gắn với từng thành viên hội đồng, không trả lại được."))
+        raise NotAllowed(
+            _("Nhiệm vụ chấm điểm gắn với từng thành viên hội đồng, không trả lại được.")
+        )
     _set_owner(task, None, action="release", actor=actor, meta=meta)
     return task
 
@@ -581,16 +712,21 @@ def reassign_task(task_id: int, *, actor, to_user, meta: RequestMeta = NO_META) 
     """A committee leader hands a task to another person who may hold it."""
     task = _lock_task(task_id)
     committee_id = task.initiative.campaign.committee_id
-    if not Membership.objects.filter(user=actor, role=Role.COMMITTEE_LEADER, unit_id=committee_id,
-                                     is_active=True).exists():
+    if not Membership.objects.filter(
+        user=actor, role=Role.COMMITTEE_LEADER, unit_id=committee_id, is_active=True
+    ).exists():
         if not can_view(actor, task.initiative):
             raise NotFound(_("Không tìm thấy nhiệm vụ."))
         raise NotAllowed(_("Chỉ lãnh đạo Ban Dân vận mới giao lại nhiệm vụ."))
     if task.flow_task is InitiativeFlow.instance.score:
-        raise NotAllowed(_("Nhiệm vụ chấm điểm gắn với từng thành viên hội đồng, không giao lại được."))
+        raise NotAllowed(
+            _("Nhiệm vụ chấm điểm gắn với từng thành viên hội đồng, không giao lại được.")
+        )
     if not _may_hold(task, to_user):
-        raise InvalidData(_("Người được giao không có vai trò phù hợp với nhiệm vụ này."),
-                          field_errors={"to_user": [_("Người này không thể nhận nhiệm vụ.")]})
+        raise InvalidData(
+            _("Người được giao không có vai trò phù hợp với nhiệm vụ này."),
+            field_errors={"to_user": [_("Người này không thể nhận nhiệm vụ.")]},
+        )
     _set_owner(task, to_user, action="reassign", actor=actor, meta=meta)
     return task
 
@@ -603,14 +739,24 @@ def _set_owner(task, owner, *, action, actor, meta) -> None:
     task.save(update_fields=["owner", "status", "assigned"])
     state = task.initiative.state
     audit.append(
-        initiative_id=task.initiative_id, actor_id=actor.pk, action=action, from_state=state,
-        to_state=state, changes={"task": [task.pk, task.pk], "owner": [before, owner.pk if owner else None]},
-        role=task.role, unit_id=task.scope_unit_id, request_id=meta.request_id, ip=meta.ip,
+        initiative_id=task.initiative_id,
+        actor_id=actor.pk,
+        action=action,
+        from_state=state,
+        to_state=state,
+        changes={"task": [task.pk, task.pk], "owner": [before, owner.pk if owner else None]},
+        role=task.role,
+        unit_id=task.scope_unit_id,
+        request_id=meta.request_id,
+        ip=meta.ip,
     )
     if owner is not None and owner.pk != actor.pk:
-        enqueue(event="task_assigned", subject_id=task.initiative_id,
-                messages=[Message(owner.pk, "task")],
-                payload={"title": task.initiative.title, "actor": str(actor), "task": task.pk})
+        enqueue(
+            event="task_assigned",
+            subject_id=task.initiative_id,
+            messages=[Message(owner.pk, "task")],
+            payload={"title": task.initiative.title, "actor": str(actor), "task": task.pk},
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,23 +764,32 @@ def _set_owner(task, owner, *, action, actor, meta) -> None:
 
 
 @transaction.atomic
-def delegate(*, principal, substitute, starts_on: datetime.date, ends_on: datetime.date,
-             reason: str = "") -> Delegation:
+def delegate(
+    *, principal, substitute, starts_on: datetime.date, ends_on: datetime.date, reason: str = ""
+) -> Delegation:
     if principal.pk == substitute.pk:
         raise InvalidData(field_errors={"substitute": [_("Không thể tự ủy quyền cho chính mình.")]})
     if ends_on < starts_on:
         raise InvalidData(field_errors={"ends_on": [_("Ngày kết thúc phải sau ngày bắt đầu.")]})
-    return Delegation.objects.create(principal=principal, substitute=substitute,
-                                     starts_on=starts_on, ends_on=ends_on, reason=reason)
+    return Delegation.objects.create(
+        principal=principal,
+        substitute=substitute,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+    )
 
 
 @transaction.atomic
-def set_open_case(initiative_id: int, *, actor, open_case: bool, comment: str,
-                  meta: RequestMeta = NO_META) -> Initiative:
+def set_open_case(
+    initiative_id: int, *, actor, open_case: bool, comment: str, meta: RequestMeta = NO_META
+) -> Initiative:
     """The committee flags (or clears) an open discipline, inspection or complaint case."""
     initiative = _lock(initiative_id)
     if not Membership.objects.filter(
-        user=actor, is_active=True, unit_id=initiative.campaign.committee_id,
+        user=actor,
+        is_active=True,
+        unit_id=initiative.campaign.committee_id,
         role__in=(Role.COMMITTEE_LEADER, Role.COMMITTEE_REVIEWER),
     ).exists():
         if not can_view(actor, initiative):
@@ -646,9 +801,16 @@ def set_open_case(initiative_id: int, *, actor, open_case: bool, comment: str,
     initiative.has_open_case = open_case
     initiative.save(update_fields=["has_open_case", "updated"])
     audit.append(
-        initiative_id=initiative.pk, actor_id=actor.pk, action="flag_case", from_state=initiative.state,
-        to_state=initiative.state, comment=comment.strip(), changes={"has_open_case": [before, open_case]},
-        unit_id=initiative.campaign.committee_id, request_id=meta.request_id, ip=meta.ip,
+        initiative_id=initiative.pk,
+        actor_id=actor.pk,
+        action="flag_case",
+        from_state=initiative.state,
+        to_state=initiative.state,
+        comment=comment.strip(),
+        changes={"has_open_case": [before, open_case]},
+        unit_id=initiative.campaign.committee_id,
+        request_id=meta.request_id,
+        ip=meta.ip,
     )
     return initiative
 
@@ -668,16 +830,23 @@ def validate_upload(upload) -> None:
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise InvalidData(
             _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(max)s MB.")
-            % {"name": name, "size": round(upload.size / 1048576, 1),
-               "max": round(settings.ATTACHMENT_MAX_BYTES / 1048576, 1)}
+            % {
+                "name": name,
+                "size": round(upload.size / 1048576, 1),
+                "max": round(settings.ATTACHMENT_MAX_BYTES / 1048576, 1),
+            }
         )
 
 
 def _attach(initiative, upload, purpose, actor) -> Attachment:
     validate_upload(upload)
     return Attachment.objects.create(
-        initiative=initiative, purpose=purpose, file=upload,
-        original_name=os.path.basename(upload.name)[:255], size=upload.size, uploaded_by=actor,
+        initiative=initiative,
+        purpose=purpose,
+        file=upload,
+        original_name=os.path.basename(upload.name)[:255],
+        size=upload.size,
+        uploaded_by=actor,
     )
 
 
@@ -688,7 +857,9 @@ def _attname(name: str) -> str:
 def _apply_fields(initiative, fields: dict, allowed) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise InvalidData(field_errors={name: [_("Trường không được phép sửa.")] for name in unknown})
+        raise InvalidData(
+            field_errors={name: [_("Trường không được phép sửa.")] for name in unknown}
+        )
     for name, value in fields.items():
         if name == "replicates":
             initiative.replicates_id = getattr(value, "pk", value) or None
@@ -704,8 +875,11 @@ def _full_clean(obj, *, exclude=(), partial=False) -> None:
         errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
         if partial:
             # A draft may be incomplete; submit's condition enforces the required fields.
-            errors = {k: v for k, v in errors.items()
-                      if not all(m == str(_("This field cannot be blank.")) for m in v)}
+            errors = {
+                k: v
+                for k, v in errors.items()
+                if not all(m == str(_("This field cannot be blank.")) for m in v)
+            }
         if errors:
             raise InvalidData(field_errors=errors) from None
 
@@ -739,5 +913,3 @@ def _date(value) -> datetime.date | None:
         except ValueError:
             continue
     return None
-
-

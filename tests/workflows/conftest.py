@@ -41,14 +41,22 @@ def person(username: str, *roles: tuple[Unit, str]) -> User:
 def build_world() -> World:
     year = timezone.localdate().year
     province = Unit.add_root(code="TU", name="Tỉnh ủy A", kind=UnitKind.PARTY_COMMITTEE)
-    bdv = province.add_child(code="BDVTU", name="Ban Dân vận Tỉnh ủy A",
-                             kind=UnitKind.MASS_MOBILISATION_BOARD, is_committee=True)
+    bdv = province.add_child(
+        code="BDVTU",
+        name="Ban Dân vận Tỉnh ủy A",
+        kind=UnitKind.MASS_MOBILISATION_BOARD,
+        is_committee=True,
+    )
     dept = province.add_child(code="SNN", name="Sở Nông nghiệp", kind=UnitKind.DEPARTMENT)
     office = dept.add_child(code="SNN_P1", name="Phòng Trồng trọt", kind=UnitKind.OFFICE)
     dept2 = province.add_child(code="SYT", name="Sở Y tế", kind=UnitKind.DEPARTMENT)
     other = Unit.add_root(code="TU2", name="Tỉnh ủy B", kind=UnitKind.PARTY_COMMITTEE)
-    bdv2 = other.add_child(code="BDVTU2", name="Ban Dân vận Tỉnh ủy B",
-                           kind=UnitKind.MASS_MOBILISATION_BOARD, is_committee=True)
+    bdv2 = other.add_child(
+        code="BDVTU2",
+        name="Ban Dân vận Tỉnh ủy B",
+        kind=UnitKind.MASS_MOBILISATION_BOARD,
+        is_committee=True,
+    )
     dept_b = other.add_child(code="SNN2", name="Sở Nông nghiệp B", kind=UnitKind.DEPARTMENT)
 
     p = {}
@@ -71,14 +79,29 @@ def build_world() -> World:
 
     deadline = datetime.date(year, 12, 31)
     campaign = services.create_campaign(
-        committee=bdv, year=year, registration_deadline=deadline, quorum=2,
+        committee=bdv,
+        year=year,
+        registration_deadline=deadline,
+        quorum=2,
         council=[p["member1"], p["member2"], p["member3"]],
     )
     other_campaign = services.create_campaign(
-        committee=bdv2, year=year, registration_deadline=deadline, quorum=1, council=[p["b_member"]],
+        committee=bdv2,
+        year=year,
+        registration_deadline=deadline,
+        quorum=1,
+        council=[p["b_member"]],
     )
-    units = {"province": province, "bdv": bdv, "dept": dept, "office": office, "dept2": dept2,
-             "other": other, "bdv2": bdv2, "dept_b": dept_b}
+    units = {
+        "province": province,
+        "bdv": bdv,
+        "dept": dept,
+        "office": office,
+        "dept2": dept2,
+        "other": other,
+        "bdv2": bdv2,
+        "dept_b": dept_b,
+    }
     return World(year=year, campaign=campaign, other_campaign=other_campaign, units=units, people=p)
 
 
@@ -106,8 +129,12 @@ def full_points(campaign, fraction: float = 0.8) -> dict:
 
 
 def draft(world: World, **overrides):
-    return services.create_initiative(unit=world.units["dept"], actor=world.staff,
-                                      year=world.year, **{**REGISTRATION, **overrides})
+    return services.create_initiative(
+        unit=world.units["dept"],
+        actor=world.staff,
+        year=world.year,
+        **{**REGISTRATION, **overrides},
+    )
 
 
 def advance(world: World, initiative, to_state: str):
@@ -116,22 +143,53 @@ def advance(world: World, initiative, to_state: str):
         ("unit_review", lambda i: services.perform(i.pk, "submit", actor=world.staff)),
         ("screening", lambda i: services.perform(i.pk, "approve", actor=world.head)),
         ("implementing", lambda i: services.perform(i.pk, "accept", actor=world.reviewer)),
-        ("scoring", lambda i: services.perform(
-            i.pk, "nominate", actor=world.head,
-            result={"result_achieved": "120 hộ tham gia", "result_people_reached": 450})),
-        ("deciding", lambda i: (
-            services.perform(i.pk, "score", actor=world.member1, points=full_points(world.campaign)),
-            services.perform(i.pk, "score", actor=world.member2, points=full_points(world.campaign, 0.9)),
-            services.perform(i.pk, "close_scoring", actor=world.leader),
-        )[-1]),
-        ("recognized", lambda i: services.perform(
-            i.pk, "recognize", actor=world.leader, decision_number="12-QĐ/BDVTU",
-            decision_date="15/10/2026", decision_signer="Nguyễn Văn A")),
-        ("commended", lambda i: services.perform(
-            i.pk, "commend", actor=world.leader, form="bang_khen", authority="Chủ tịch UBND tỉnh",
-            decision_number="70/QĐ-UBND", decision_date="20/10/2026", signed_file=pdf("qd.pdf"))),
+        (
+            "scoring",
+            lambda i: services.perform(
+                i.pk,
+                "nominate",
+                actor=world.head,
+                result={"result_achieved": "120 hộ tham gia", "result_people_reached": 450},
+            ),
+        ),
+        (
+            "deciding",
+            lambda i: (
+                services.perform(
+                    i.pk, "score", actor=world.member1, points=full_points(world.campaign)
+                ),
+                services.perform(
+                    i.pk, "score", actor=world.member2, points=full_points(world.campaign, 0.9)
+                ),
+                services.perform(i.pk, "close_scoring", actor=world.leader),
+            )[-1],
+        ),
+        (
+            "recognized",
+            lambda i: services.perform(
+                i.pk,
+                "recognize",
+                actor=world.leader,
+                decision_number="12-QĐ/BDVTU",
+                decision_date="15/10/2026",
+                decision_signer="Nguyễn Văn A",
+            ),
+        ),
+        (
+            "commended",
+            lambda i: services.perform(
+                i.pk,
+                "commend",
+                actor=world.leader,
+                form="bang_khen",
+                authority="Chủ tịch UBND tỉnh",
+                decision_number="70/QĐ-UBND",
+                decision_date="20/10/2026",
+                signed_file=pdf("qd.pdf"),
+            ),
+        ),
     ]
-    for state, step in steps:
+    for _state, step in steps:
         if initiative.state == to_state:
             break
         initiative = step(initiative)

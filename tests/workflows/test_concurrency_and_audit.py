@@ -17,12 +17,35 @@ from .conftest import advance, build_world, draft
 def test_ten_people_acting_on_one_task_at_once_exactly_one_wins(on_postgres):
     world = build_world()
     world.head.memberships.model.objects.bulk_create(
-        world.head.memberships.model(user=world.people[name], unit=world.units["dept"], role="unit_head")
-        for name in ("other_head", "member1", "member2", "member3", "auditor", "b_head", "b_staff",
-                     "b_member")
+        world.head.memberships.model(
+            user=world.people[name], unit=world.units["dept"], role="unit_head"
+        )
+        for name in (
+            "other_head",
+            "member1",
+            "member2",
+            "member3",
+            "auditor",
+            "b_head",
+            "b_staff",
+            "b_member",
+        )
     )
-    heads = [world.people[n] for n in ("head", "other_head", "member1", "member2", "member3",
-                                       "auditor", "b_head", "b_staff", "b_member", "head")]
+    heads = [
+        world.people[n]
+        for n in (
+            "head",
+            "other_head",
+            "member1",
+            "member2",
+            "member3",
+            "auditor",
+            "b_head",
+            "b_staff",
+            "b_member",
+            "head",
+        )
+    ]
     initiative = advance(world, draft(world), State.UNIT_REVIEW)
     barrier = threading.Barrier(len(heads))
     outcomes: list[str] = []
@@ -61,8 +84,12 @@ def test_verify_passes_on_an_untouched_chain_and_finds_an_edited_row(world):
     victim = AuditEntry.objects.get(initiative=initiative, action="submit")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")  # a superuser bypassing the trigger
-        cursor.execute("UPDATE workflows_auditentry SET comment = 'sửa lén' WHERE id = %s", [victim.pk])
+            cursor.execute(
+                "SET LOCAL session_replication_role = replica"
+            )  # a superuser bypassing the trigger
+        cursor.execute(
+            "UPDATE workflows_auditentry SET comment = 'sửa lén' WHERE id = %s", [victim.pk]
+        )
     result = audit.verify()
     assert not result.ok and result.broken_seq == victim.seq and result.problem == "content"
     with pytest.raises(CommandError, match=f"số {victim.seq}"):
@@ -74,7 +101,9 @@ def test_verify_finds_a_deleted_row(world):
     victim = AuditEntry.objects.order_by("seq")[1]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")  # a superuser bypassing the trigger
+            cursor.execute(
+                "SET LOCAL session_replication_role = replica"
+            )  # a superuser bypassing the trigger
         cursor.execute("DELETE FROM workflows_auditentry WHERE id = %s", [victim.pk])
     result = audit.verify()
     assert not result.ok and result.broken_seq == victim.seq
@@ -83,11 +112,16 @@ def test_verify_finds_a_deleted_row(world):
 def test_postgres_refuses_update_and_delete_of_audit_rows(world, on_postgres):
     advance(world, draft(world), State.UNIT_REVIEW)
     entry = AuditEntry.objects.first()
-    for sql in ("UPDATE workflows_auditentry SET comment = 'x' WHERE id = %s",
-                "DELETE FROM workflows_auditentry WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+    for sql in (
+        "UPDATE workflows_auditentry SET comment = 'x' WHERE id = %s",
+        "DELETE FROM workflows_auditentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert audit.verify().ok
 
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -18,7 +20,7 @@ def u(username: str) -> User:
 
 @pytest.mark.django_db
 def test_the_demo_province_walks_a_model_from_draft_to_commended_through_the_door():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     initiative = Initiative.objects.get(state=State.DRAFT, unit__code="SNNMT")
     campaign = initiative.campaign
     points = {c.pk: c.max_points * 9 / 10 for c in campaign.criteria.all()}
@@ -27,25 +29,46 @@ def test_the_demo_province_walks_a_model_from_draft_to_commended_through_the_doo
         ("approve", "giamdoc.snn", {"comment": "Đồng ý, ký gửi Ban Dân vận"}),
         ("accept", "chuyenvien.bdv", {}),
         ("report_progress", "canbo.snn", {"text": "6 tháng: 90 hộ tham gia"}),
-        ("nominate", "giamdoc.snn", {"result": {"result_achieved": "210 hộ", "result_people_reached": 800}}),
+        (
+            "nominate",
+            "giamdoc.snn",
+            {"result": {"result_achieved": "210 hộ", "result_people_reached": 800}},
+        ),
         ("score", "hoidong1.bdv", {"points": points}),
         ("score", "hoidong2.bdv", {"points": points}),
         ("close_scoring", "truongban.bdv", {}),
-        ("recognize", "truongban.bdv", {"decision_number": "45-QĐ/BDVTU", "decision_date": "15/10/2026",
-                                        "decision_signer": "Quách Văn Minh"}),
-        ("commend", "truongban.bdv", {"form": "bang_khen", "authority": "Chủ tịch UBND tỉnh",
-                                      "decision_number": "1234/QĐ-UBND", "decision_date": "20/10/2026",
-                                      "signed_file": SimpleUploadedFile("qd.pdf", b"%PDF-1.4 signed")}),
+        (
+            "recognize",
+            "truongban.bdv",
+            {
+                "decision_number": "45-QĐ/BDVTU",
+                "decision_date": "15/10/2026",
+                "decision_signer": "Quách Văn Minh",
+            },
+        ),
+        (
+            "commend",
+            "truongban.bdv",
+            {
+                "form": "bang_khen",
+                "authority": "Chủ tịch UBND tỉnh",
+                "decision_number": "1234/QĐ-UBND",
+                "decision_date": "20/10/2026",
+                "signed_file": SimpleUploadedFile("qd.pdf", b"%PDF-1.4 signed"),
+            },
+        ),
     ]
     for action, username, data in steps:
         initiative = services.perform(initiative.pk, action, actor=u(username), **data)
     assert initiative.state == State.COMMENDED
     assert [e.action for e in AuditEntry.objects.filter(initiative=initiative)] == [
-        "create", *[s[0] for s in steps]]
+        "create",
+        *[s[0] for s in steps],
+    ]
     assert audit.verify().ok
 
     before = (Initiative.objects.count(), AuditEntry.objects.count(), User.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert (Initiative.objects.count(), AuditEntry.objects.count(), User.objects.count()) == before
 
 
@@ -58,7 +81,8 @@ def _count(fn) -> int:
 def test_inbox_queue_and_archive_cost_the_same_queries_whatever_their_size(world):
     # A second reviewer, so screening tasks wait in the queue instead of going to one inbox.
     User.objects.create_user("reviewer2", password="x").memberships.create(
-        unit=world.units["bdv"], role="committee_reviewer")
+        unit=world.units["bdv"], role="committee_reviewer"
+    )
 
     def grow(n):
         for _ in range(n):
@@ -104,9 +128,15 @@ def test_queue_and_claim_and_release(world):
     services.reassign_task(task.pk, actor=world.leader, to_user=world.reviewer)
     with pytest.raises(NotAllowed):
         services.reassign_task(task.pk, actor=world.reviewer, to_user=second_reviewer)
-    assert services.perform(initiative.pk, "accept", actor=world.reviewer).state == State.IMPLEMENTING
+    assert (
+        services.perform(initiative.pk, "accept", actor=world.reviewer).state == State.IMPLEMENTING
+    )
     assert [e.action for e in AuditEntry.objects.filter(initiative=initiative)][-4:] == [
-        "claim", "release", "reassign", "accept"]
+        "claim",
+        "release",
+        "reassign",
+        "accept",
+    ]
 
 
 def test_due_dates_come_from_the_campaigns_step_durations(world):
@@ -119,4 +149,6 @@ def test_due_dates_come_from_the_campaigns_step_durations(world):
     initiative = draft(world)
     services.perform(initiative.pk, "submit", actor=world.staff)
     task = inbox_for(world.head).get()
-    assert abs(task.due_at - (timezone.now() + datetime.timedelta(days=3))) < datetime.timedelta(minutes=1)
+    assert abs(task.due_at - (timezone.now() + datetime.timedelta(days=3))) < datetime.timedelta(
+        minutes=1
+    )

@@ -34,12 +34,17 @@ def test_every_task_performs_exactly_one_legal_fsm_transition_and_lands_where_th
     for step in InitiativeFlow.steps():
         assert step.actions, step.name
         for action in step.actions:
-            assert (action, step.state) in fsm, f"{step.name}: FSM has no {action} from {step.state}"
+            assert (action, step.state) in fsm, (
+                f"{step.name}: FSM has no {action} from {step.state}"
+            )
             target = fsm[(action, step.state)]
             dst = step.route(action)
             if isinstance(dst, vf.Join):
                 # Joining: either a self-loop while others still work, or the join's exit state.
-                assert target == step.state or target in _states_entered_by(dst._next), (step.name, action)
+                assert target == step.state or target in _states_entered_by(dst._next), (
+                    step.name,
+                    action,
+                )
             else:
                 assert target in _states_entered_by(dst), (step.name, action, target, dst.name)
 
@@ -70,4 +75,6 @@ def test_readme_shows_the_current_lifecycle_picture(capsys):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```mermaid\n(.*?)```", readme, re.S)
     assert block, "README.md has no mermaid block"
-    assert block.group(1) == drawn, "README's lifecycle picture is stale: paste `manage.py lifecycle_graph`"
+    assert block.group(1) == drawn, (
+        "README's lifecycle picture is stale: paste `manage.py lifecycle_graph`"
+    )

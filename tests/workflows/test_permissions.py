@@ -14,10 +14,32 @@ from workflows.models import State
 
 from .conftest import REGISTRATION, advance, draft, full_points, pdf
 
-EVERYONE = ["staff", "head", "office_staff", "other_head", "other_staff", "reviewer", "leader",
-            "member1", "auditor", "b_reviewer", "b_leader", "b_member", "b_head", "b_staff"]
-OUTSIDE = {"other_head", "other_staff", "office_staff", "b_reviewer", "b_leader", "b_member",
-           "b_head", "b_staff"}
+EVERYONE = [
+    "staff",
+    "head",
+    "office_staff",
+    "other_head",
+    "other_staff",
+    "reviewer",
+    "leader",
+    "member1",
+    "auditor",
+    "b_reviewer",
+    "b_leader",
+    "b_member",
+    "b_head",
+    "b_staff",
+]
+OUTSIDE = {
+    "other_head",
+    "other_staff",
+    "office_staff",
+    "b_reviewer",
+    "b_leader",
+    "b_member",
+    "b_head",
+    "b_staff",
+}
 
 # action: (state it starts from, who may, the data it needs)
 TABLE = {
@@ -28,18 +50,36 @@ TABLE = {
     "accept": (State.SCREENING, {"reviewer"}, lambda w: {}),
     "send_back": (State.SCREENING, {"reviewer"}, lambda w: {"comment": "Bổ sung"}),
     "report_progress": (State.IMPLEMENTING, {"staff", "head"}, lambda w: {"text": "Quý I: 30 hộ"}),
-    "nominate": (State.IMPLEMENTING, {"head"},
-                 lambda w: {"result": {"result_achieved": "Đạt 120 hộ"}}),
+    "nominate": (
+        State.IMPLEMENTING,
+        {"head"},
+        lambda w: {"result": {"result_achieved": "Đạt 120 hộ"}},
+    ),
     "withdraw": (State.IMPLEMENTING, {"head"}, lambda w: {"comment": "Dừng"}),
     "score": (State.SCORING, {"member1"}, lambda w: {"points": full_points(w.campaign)}),
     "close_scoring": (State.SCORING, {"leader"}, lambda w: {}),
     "reopen_scoring": (State.DECIDING, {"leader"}, lambda w: {"comment": "Chấm lại"}),
-    "recognize": (State.DECIDING, {"leader"}, lambda w: {
-        "decision_number": "5-QĐ", "decision_date": "01/10/2026", "decision_signer": "B"}),
+    "recognize": (
+        State.DECIDING,
+        {"leader"},
+        lambda w: {
+            "decision_number": "5-QĐ",
+            "decision_date": "01/10/2026",
+            "decision_signer": "B",
+        },
+    ),
     "reject": (State.DECIDING, {"leader"}, lambda w: {"comment": "Chưa đạt"}),
-    "commend": (State.RECOGNIZED, {"leader"}, lambda w: {
-        "form": "giay_khen", "authority": "UBND", "decision_number": "9/QĐ",
-        "decision_date": "02/10/2026", "signed_file": pdf()}),
+    "commend": (
+        State.RECOGNIZED,
+        {"leader"},
+        lambda w: {
+            "form": "giay_khen",
+            "authority": "UBND",
+            "decision_number": "9/QĐ",
+            "decision_date": "02/10/2026",
+            "signed_file": pdf(),
+        },
+    ),
 }
 
 
@@ -47,7 +87,9 @@ def _ready(world, action, state):
     if action == "close_scoring":
         initiative = advance(world, draft(world), State.SCORING)
         for member in (world.member1, world.member2):
-            services.perform(initiative.pk, "score", actor=member, points=full_points(world.campaign))
+            services.perform(
+                initiative.pk, "score", actor=member, points=full_points(world.campaign)
+            )
         return initiative
     return advance(world, draft(world), state)
 
@@ -75,14 +117,18 @@ def test_council_member_may_not_score_their_own_units_initiative(world):
     world.member2.memberships.create(unit=world.units["dept"], role="unit_staff")
     initiative = advance(world, draft(world), State.SCORING)
     with pytest.raises(NotAllowed):
-        services.perform(initiative.pk, "score", actor=world.member2, points=full_points(world.campaign))
+        services.perform(
+            initiative.pk, "score", actor=world.member2, points=full_points(world.campaign)
+        )
 
 
 def test_a_council_member_outside_this_campaigns_council_may_not_score(world):
     world.campaign.council.remove(world.member3)
     initiative = advance(world, draft(world), State.SCORING)
     with pytest.raises(NotAllowed):
-        services.perform(initiative.pk, "score", actor=world.member3, points=full_points(world.campaign))
+        services.perform(
+            initiative.pk, "score", actor=world.member3, points=full_points(world.campaign)
+        )
 
 
 def test_a_leader_who_scored_may_not_decide(world):
@@ -90,15 +136,17 @@ def test_a_leader_who_scored_may_not_decide(world):
     world.leader.memberships.create(unit=world.units["bdv"], role="council_member")
     initiative = advance(world, draft(world), State.SCORING)
     services.perform(initiative.pk, "score", actor=world.leader, points=full_points(world.campaign))
-    services.perform(initiative.pk, "score", actor=world.member1, points=full_points(world.campaign))
+    services.perform(
+        initiative.pk, "score", actor=world.member1, points=full_points(world.campaign)
+    )
     with pytest.raises(NotAllowed):
         services.perform(initiative.pk, "close_scoring", actor=world.leader)
 
 
 def test_unit_head_of_a_parent_unit_reaches_the_subtree(world):
     initiative = services.create_initiative(
-        unit=world.units["office"], actor=world.office_staff, year=world.year,
-        **REGISTRATION)
+        unit=world.units["office"], actor=world.office_staff, year=world.year, **REGISTRATION
+    )
     initiative = services.perform(initiative.pk, "submit", actor=world.office_staff)
     assert services.perform(initiative.pk, "approve", actor=world.head).state == State.SCREENING
 
@@ -107,6 +155,10 @@ def test_member_cannot_score_twice(world):
     from workflows.exceptions import Conflict
 
     initiative = advance(world, draft(world), State.SCORING)
-    services.perform(initiative.pk, "score", actor=world.member1, points=full_points(world.campaign))
+    services.perform(
+        initiative.pk, "score", actor=world.member1, points=full_points(world.campaign)
+    )
     with pytest.raises(Conflict):
-        services.perform(initiative.pk, "score", actor=world.member1, points=full_points(world.campaign))
+        services.perform(
+            initiative.pk, "score", actor=world.member1, points=full_points(world.campaign)
+        )

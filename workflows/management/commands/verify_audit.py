@@ -21,6 +21,13 @@ class Command(BaseCommand):
             "content": _("nội dung đã bị sửa"),
         }
         raise CommandError(
-            _("Nhật ký bị phá vỡ tại bản ghi số %(seq)s: %(problem)s. Toàn vẹn đến bản ghi số %(good)s.")
-            % {"seq": result.broken_seq, "problem": problems[result.problem], "good": result.last_good_seq}
+            _(
+                "Nhật ký bị phá vỡ tại bản ghi số %(seq)s: %(problem)s. "
+                "Toàn vẹn đến bản ghi số %(good)s."
+            )
+            % {
+                "seq": result.broken_seq,
+                "problem": problems[result.problem],
+                "good": result.last_good_seq,
+            }
         )
