@@ -306,7 +306,8 @@ class InitiativeAdmin(admin.ModelAdmin):
         return self._reason_view(request, queryset, "flag_open_case", choices,
                                  _("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"))
 
-    def _reason_view(self, request, queryset, admin_action: str, choices, title) -> HttpResponse | None:
+    def _reason_view(self, request, queryset, admin_action: str, choices,
+                     title) -> HttpResponse | None:
         """First call: the form. Posted back with `apply`: validate, then the door per object."""
         if "apply" in request.POST:
             form = ReasonForm(request.POST, choices=choices)
