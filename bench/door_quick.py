@@ -4,7 +4,8 @@ Measures, on the database in DATABASE_URL (use PostgreSQL), the median time and 
 SQL queries of one `approve` through workflows.services.perform, one client, and of the raw-SQL
 floor doing the same kind of writes (lock, update, audit row, outbox row) in the same run.
 
-usage: DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/door_quick.py [N]
+usage:
+    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/door_quick.py [N]
 (the database is created and migrated if needed; its data is replaced)
 """
 
@@ -48,8 +49,12 @@ def main(n: int) -> None:
 
     with connection.cursor() as c:
         c.execute("CREATE TEMP TABLE f_item (id bigserial primary key, state text)")
-        c.execute("CREATE TEMP TABLE f_audit (id bigserial primary key, item bigint, src text, dst text)")
-        c.execute("CREATE TEMP TABLE f_outbox (id bigserial primary key, item bigint, payload jsonb)")
+        c.execute(
+            "CREATE TEMP TABLE f_audit (id bigserial primary key, item bigint, src text, dst text)"
+        )
+        c.execute(
+            "CREATE TEMP TABLE f_outbox (id bigserial primary key, item bigint, payload jsonb)"
+        )
         c.execute("INSERT INTO f_item(state) SELECT 'a' FROM generate_series(1, %s)", [n])
     floor = []
     for i in range(1, n + 1):
