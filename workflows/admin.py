@@ -132,7 +132,8 @@ class OpenTaskInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .filter(status__in=(STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED))
             .exclude(role="")
             .select_related("scope_unit", "owner")
@@ -157,50 +158,115 @@ class ReasonForm(forms.Form):
             self.fields["operation"].initial = choices[0][0]
 
 
-@admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
-    list_display = ("title", "unit", "year", "field", "state", "total_score")
-    list_filter = ("state", "field", "year", "kind", "form")
-    search_fields = ("title", "unit__name", "unit__code")
-    list_select_related = ("unit", "campaign")
-    inlines = (AttachmentInline, ProgressReportInline, ScorecardInline, OpenTaskInline)
-    actions = ("approve_selected", "accept_selected", "close_scoring_selected",
-               "act_with_reason", "flag_open_case")
-    fieldsets = (
-        (None, {"fields": ("title", "unit", "campaign", "year", "state", "field", "form",
-                           "person_name", "person_position", "address", "kind", "replicates",
-                           "topic", "start_date")}),
-        (gettext_lazy("Nội dung đăng ký"), {"fields": (
-            "problem", "implementers", "expected_results", "situation", "objectives", "method",
-            "beneficiaries", "lead_forces", "cooperating_forces", "resources_timeline",
-            "outputs", "sustainability")}),
-        (gettext_lazy("Báo cáo kết quả"), {"fields": (
-            "result_achieved", "result_people_reached", "result_funds_mobilised",
-            "result_lessons")}),
-        (gettext_lazy("Chấm điểm, công nhận"), {"fields": (
-            "scoring_round", "total_score", "decision_number", "decision_date",
-            "decision_signer", "override_reason", "recognized_at", "has_open_case")}),
-        (gettext_lazy("Người tạo, người gửi"), {"fields": (
-            "created_by", "submitted_by", "created", "updated")}),
-        (gettext_lazy("Nhật ký"), {"fields": ("audit_timeline",)}),
-    )
-    reason_template = "admin/workflows/initiative/action_with_reason.html"
-
-    # -- read-only: the door is the only writer of an initiative
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete: records written only by the services."""
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # View-only: the change page renders, and Django refuses a posted change form (403).
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+
+@admin.register(Initiative)
+class InitiativeAdmin(ReadOnlyAdmin):
+    list_display = ("title", "unit", "year", "field", "state", "total_score")
+    list_filter = ("state", "field", "year", "kind", "form")
+    search_fields = ("title", "unit__name", "unit__code")
+    list_select_related = ("unit", "campaign")
+    inlines = (AttachmentInline, ProgressReportInline, ScorecardInline, OpenTaskInline)
+    actions = (
+        "approve_selected",
+        "accept_selected",
+        "close_scoring_selected",
+        "act_with_reason",
+        "flag_open_case",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "unit",
+                    "campaign",
+                    "year",
+                    "state",
+                    "field",
+                    "form",
+                    "person_name",
+                    "person_position",
+                    "address",
+                    "kind",
+                    "replicates",
+                    "topic",
+                    "start_date",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Nội dung đăng ký"),
+            {
+                "fields": (
+                    "problem",
+                    "implementers",
+                    "expected_results",
+                    "situation",
+                    "objectives",
+                    "method",
+                    "beneficiaries",
+                    "lead_forces",
+                    "cooperating_forces",
+                    "resources_timeline",
+                    "outputs",
+                    "sustainability",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Báo cáo kết quả"),
+            {
+                "fields": (
+                    "result_achieved",
+                    "result_people_reached",
+                    "result_funds_mobilised",
+                    "result_lessons",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Chấm điểm, công nhận"),
+            {
+                "fields": (
+                    "scoring_round",
+                    "total_score",
+                    "decision_number",
+                    "decision_date",
+                    "decision_signer",
+                    "override_reason",
+                    "recognized_at",
+                    "has_open_case",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Người tạo, người gửi"),
+            {"fields": ("created_by", "submitted_by", "created", "updated")},
+        ),
+        (gettext_lazy("Nhật ký"), {"fields": ("audit_timeline",)}),
+    )
+    reason_template = "admin/workflows/initiative/action_with_reason.html"
+
+    # -- read-only (ReadOnlyAdmin): the door is the only writer of an initiative; the change
+    # page renders view-only and Django refuses a posted change form (403).
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.get_fields()
-                if f.concrete and not f.auto_created] + ["audit_timeline"]
+        return [
+            f.name for f in self.model._meta.get_fields() if f.concrete and not f.auto_created
+        ] + ["audit_timeline"]
 
     def save_model(self, request, obj, form, change):
         raise PermissionDenied
@@ -244,8 +310,13 @@ class InitiativeAdmin(admin.ModelAdmin):
         return format_html(
             '<table class="audit-timeline"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
             "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Thời điểm"), _("Người thực hiện"), _("Thay mặt"), _("Thao tác"),
-            _("Trạng thái"), _("Ý kiến"), rows,
+            _("Thời điểm"),
+            _("Người thực hiện"),
+            _("Thay mặt"),
+            _("Thao tác"),
+            _("Trạng thái"),
+            _("Ý kiến"),
+            rows,
         )
 
     # -- admin actions: each object goes through the door; a refusal is reported per object
@@ -259,8 +330,8 @@ class InitiativeAdmin(admin.ModelAdmin):
             except WorkflowError as exc:
                 self.message_user(
                     request,
-                    _("“%(title)s”: %(message)s") % {"title": initiative.title,
-                                                     "message": exc.message},
+                    _("“%(title)s”: %(message)s")
+                    % {"title": initiative.title, "message": exc.message},
                     level=messages.ERROR,
                 )
             else:
@@ -268,16 +339,18 @@ class InitiativeAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                _("Đã thực hiện “%(action)s” cho %(count)d mô hình.") % {"action": label,
-                                                                        "count": done},
+                _("Đã thực hiện “%(action)s” cho %(count)d mô hình.")
+                % {"action": label, "count": done},
                 level=messages.SUCCESS,
             )
 
     def _perform_selected(self, request, queryset, action: str, comment: str = "") -> None:
         self._through_the_door(
-            request, queryset,
+            request,
+            queryset,
             lambda initiative, meta: services.perform(
-                initiative.pk, action, actor=request.user, comment=comment, meta=meta),
+                initiative.pk, action, actor=request.user, comment=comment, meta=meta
+            ),
             str(ACTIONS[action].label),
         )
 
@@ -296,18 +369,23 @@ class InitiativeAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Trả lại, rút, không công nhận… (cần nêu lý do)"))
     def act_with_reason(self, request, queryset):
         choices = [(name, ACTIONS[name].label) for name in REASON_ACTIONS]
-        return self._reason_view(request, queryset, "act_with_reason", choices,
-                                 _("Thao tác cần nêu lý do"))
+        return self._reason_view(
+            request, queryset, "act_with_reason", choices, _("Thao tác cần nêu lý do")
+        )
 
     @admin.action(description=gettext_lazy("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"))
     def flag_open_case(self, request, queryset):
-        choices = [(FLAG_ON, _("Đánh dấu đang có vụ việc kỷ luật, thanh tra, khiếu nại")),
-                   (FLAG_OFF, _("Bỏ đánh dấu vụ việc đang mở"))]
-        return self._reason_view(request, queryset, "flag_open_case", choices,
-                                 _("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"))
+        choices = [
+            (FLAG_ON, _("Đánh dấu đang có vụ việc kỷ luật, thanh tra, khiếu nại")),
+            (FLAG_OFF, _("Bỏ đánh dấu vụ việc đang mở")),
+        ]
+        return self._reason_view(
+            request, queryset, "flag_open_case", choices, _("Đánh dấu/Bỏ đánh dấu vụ việc đang mở")
+        )
 
-    def _reason_view(self, request, queryset, admin_action: str, choices,
-                     title) -> HttpResponse | None:
+    def _reason_view(
+        self, request, queryset, admin_action: str, choices, title
+    ) -> HttpResponse | None:
         """First call: the form. Posted back with `apply`: validate, then the door per object."""
         if "apply" in request.POST:
             form = ReasonForm(request.POST, choices=choices)
@@ -316,10 +394,15 @@ class InitiativeAdmin(admin.ModelAdmin):
                 comment = form.cleaned_data["comment"]
                 if operation in (FLAG_ON, FLAG_OFF):
                     self._through_the_door(
-                        request, queryset,
+                        request,
+                        queryset,
                         lambda initiative, meta: services.set_open_case(
-                            initiative.pk, actor=request.user, open_case=operation == FLAG_ON,
-                            comment=comment, meta=meta),
+                            initiative.pk,
+                            actor=request.user,
+                            open_case=operation == FLAG_ON,
+                            comment=comment,
+                            meta=meta,
+                        ),
                         dict(choices)[operation],
                     )
                 else:
@@ -376,25 +459,19 @@ class CampaignAdmin(admin.ModelAdmin):
 class DelegationAdmin(admin.ModelAdmin):
     list_display = ("principal", "substitute", "starts_on", "ends_on", "reason")
     list_filter = ("starts_on",)
-    search_fields = ("principal__username", "principal__full_name",
-                     "substitute__username", "substitute__full_name", "reason")
+    search_fields = (
+        "principal__username",
+        "principal__full_name",
+        "substitute__username",
+        "substitute__full_name",
+        "reason",
+    )
     list_select_related = ("principal", "substitute")
     autocomplete_fields = ("principal", "substitute")
 
 
 # ---------------------------------------------------------------------------------------------
 # Records: tasks and the audit trail, read-only
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AuditEntry)
