@@ -44,10 +44,16 @@ INSTALLED_APPS = [
     "treebeard",
     "viewflow",
     "viewflow.workflow",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    "django_celery_beat",
     "accounts",
     "units",
     "workflows",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
