@@ -133,3 +133,45 @@ def scoresheet(initiative: Initiative):
         .prefetch_related("scores__criterion")
         .order_by("member__username")
     )
+
+
+# States that do not count towards a unit's yearly quota: not yet sent, or taken back.
+NOT_REGISTERED_STATES = ("draft", "withdrawn")
+
+
+def registering_units(committee) -> QuerySet:
+    """Units a committee expects registrations from: covered, active, not a committee, with a
+    head who can sign. Sub-units without a head (offices, party cells) register through their
+    parent, so they carry no quota of their own."""
+    from units.models import Membership
+
+    heads = Membership.objects.filter(role=Role.UNIT_HEAD, is_active=True).values("unit_id")
+    return units_covered_by(committee).filter(is_active=True, is_committee=False, pk__in=heads)
+
+
+def quota_standing(campaign, *, under_only: bool = False) -> list[dict]:
+    """Per registering unit: how many initiatives it has registered in the campaign against the
+    quota. Three queries whatever the number of units."""
+    from django.db.models import Count
+
+    counts = dict(
+        Initiative.objects.filter(campaign=campaign)
+        .exclude(state__in=NOT_REGISTERED_STATES)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = []
+    for unit in registering_units(campaign.committee):
+        registered = counts.get(unit.pk, 0)
+        missing = max(campaign.quota_per_unit - registered, 0)
+        if under_only and not missing:
+            continue
+        rows.append(
+            {
+                "unit": unit,
+                "registered": registered,
+                "quota": campaign.quota_per_unit,
+                "missing": missing,
+            }
+        )
+    return rows
