@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -735,3 +736,35 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.last_hash[:12]}"
+
+
+class IdempotencyKey(models.Model):
+    """An API client's `Idempotency-Key` for one action: a retry returns the stored result.
+
+    Written in the same transaction as the action it records, so a key exists only for an
+    action that happened."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("người gọi"),
+    )
+    key = models.CharField(_("khóa"), max_length=255)
+    action = models.CharField(_("thao tác"), max_length=30)
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="+", verbose_name=_("mô hình")
+    )
+    status_code = models.PositiveSmallIntegerField(_("mã trạng thái HTTP"))
+    response = models.JSONField(_("nội dung trả về"), encoder=DjangoJSONEncoder)
+    created = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khóa lặp lại an toàn")
+        verbose_name_plural = _("khóa lặp lại an toàn")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
