@@ -5,10 +5,12 @@ Each function costs a fixed number of queries whatever the number of rows.
 
 from __future__ import annotations
 
+import datetime
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role
@@ -75,16 +77,75 @@ def _task_list() -> QuerySet[InitiativeTask]:
     ).exclude(role="")
 
 
-def inbox_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
-    """Tasks the person holds (or holds for someone on leave who named them), soonest due first."""
-    owners = [user.pk, *(p.pk for p in _delegators(user))]
-    qs = _task_list().filter(owner_id__in=owners, status__in=(STATUS.ASSIGNED, STATUS.STARTED))
+def filter_tasks(
+    qs: QuerySet[InitiativeTask],
+    *,
+    year: int | None = None,
+    field: str | None = None,
+    unit=None,
+    state: str | None = None,
+    overdue: bool = False,
+) -> QuerySet[InitiativeTask]:
+    """The list filters of the inbox, queue and archive: campaign year, field, unit (and its
+    subtree; a Unit or its id), the initiative's state, and tasks past their due date."""
     if year:
         qs = qs.filter(initiative__year=year)
-    return qs.order_by("due_at", "pk")
+    if field:
+        qs = qs.filter(initiative__field=field)
+    if unit:
+        qs = qs.filter(initiative__unit__path__startswith=_unit_path(unit))
+    if state:
+        qs = qs.filter(initiative__state=state)
+    if overdue:
+        qs = qs.filter(due_at__lt=timezone.now(), finished__isnull=True)
+    return qs
 
 
-def queue_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
+def _unit_path(unit):
+    from units.models import Unit
+
+    if isinstance(unit, Unit):
+        return unit.path
+    return Subquery(Unit.objects.filter(pk=unit).values("path")[:1])
+
+
+def _filters(year, field, unit, state, overdue) -> dict:
+    return {"year": year, "field": field, "unit": unit, "state": state, "overdue": overdue}
+
+
+def _due_order(order: str) -> tuple[str, str]:
+    return ("-due_at", "-pk") if order == "-due" else ("due_at", "pk")
+
+
+def inbox_for(
+    user,
+    *,
+    year: int | None = None,
+    field: str | None = None,
+    unit=None,
+    state: str | None = None,
+    overdue: bool = False,
+    order: str = "due",
+) -> QuerySet[InitiativeTask]:
+    """Tasks the person holds (or holds for someone on leave who named them), soonest due first
+    (`order="-due"`: latest first). Filters: see filter_tasks."""
+    owners = [user.pk, *(p.pk for p in _delegators(user))]
+    qs = _task_list().filter(owner_id__in=owners, status__in=(STATUS.ASSIGNED, STATUS.STARTED))
+    return filter_tasks(qs, **_filters(year, field, unit, state, overdue)).order_by(
+        *_due_order(order)
+    )
+
+
+def queue_for(
+    user,
+    *,
+    year: int | None = None,
+    field: str | None = None,
+    unit=None,
+    state: str | None = None,
+    overdue: bool = False,
+    order: str = "due",
+) -> QuerySet[InitiativeTask]:
     """Unclaimed tasks the person may claim: their role, within their scope."""
     people = [user, *_delegators(user)]
     clauses: list[Q] = []
@@ -99,16 +160,28 @@ def queue_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
     if not clauses:
         return InitiativeTask.objects.none()
     qs = _task_list().filter(reduce(or_, clauses), status=STATUS.NEW, owner__isnull=True)
-    if year:
-        qs = qs.filter(initiative__year=year)
-    return qs.order_by("due_at", "pk")
+    return filter_tasks(qs, **_filters(year, field, unit, state, overdue)).order_by(
+        *_due_order(order)
+    )
 
 
-def archive_for(user, *, year: int | None = None) -> QuerySet[InitiativeTask]:
-    """Tasks the person finished, latest first."""
-    qs = _task_list().filter(finished_by=user, status=STATUS.DONE)
-    if year:
-        qs = qs.filter(initiative__year=year)
+def archive_for(
+    user,
+    *,
+    year: int | None = None,
+    field: str | None = None,
+    unit=None,
+    state: str | None = None,
+    overdue: bool = False,
+    order: str = "",
+) -> QuerySet[InitiativeTask]:
+    """Tasks the person finished, latest first (or by due date with `order="due"`/"-due")."""
+    qs = filter_tasks(
+        _task_list().filter(finished_by=user, status=STATUS.DONE),
+        **_filters(year, field, unit, state, overdue),
+    )
+    if order:
+        return qs.order_by(*_due_order(order))
     return qs.order_by("-finished", "-pk")
 
 
@@ -175,3 +248,49 @@ def quota_standing(campaign, *, under_only: bool = False) -> list[dict]:
             }
         )
     return rows
+
+
+def audit_search(
+    user,
+    *,
+    actor=None,
+    unit=None,
+    action: str | None = None,
+    state: str | None = None,
+    date_from=None,
+    date_to=None,
+) -> QuerySet[AuditEntry]:
+    """The audit trail within the person's scope (entries of initiatives they may see), newest
+    first, with what a list shows joined in (no query per row).
+
+    `actor`: a user, a user id, or text matched against username and full name; `unit`: the
+    initiative's unit and its subtree (a Unit or its id); `action`: the action name; `state`:
+    the state before or after the step; `date_from`/`date_to`: dates, both days included
+    (Asia/Ho_Chi_Minh)."""
+    qs = AuditEntry.objects.select_related(
+        "actor", "on_behalf_of", "unit", "initiative", "initiative__unit"
+    )
+    if not user.is_superuser:
+        qs = qs.filter(initiative__in=visible_initiatives(user).values("pk"))
+    if actor not in (None, ""):
+        if isinstance(actor, str) and not actor.isdigit():
+            qs = qs.filter(
+                Q(actor__username__icontains=actor) | Q(actor__full_name__icontains=actor)
+            )
+        else:
+            qs = qs.filter(actor_id=getattr(actor, "pk", actor))
+    if unit:
+        qs = qs.filter(initiative__unit__path__startswith=_unit_path(unit))
+    if action:
+        qs = qs.filter(action=action)
+    if state:
+        qs = qs.filter(Q(from_state=state) | Q(to_state=state))
+    if date_from:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    return qs.order_by("-seq")
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
