@@ -238,10 +238,15 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
             field_errors={"comment": [_("Cần nêu lý do.")]},
         )
 
-    task = _open_task(initiative, action, principal)
+    active = list(
+        InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).select_related(
+            "owner"
+        )
+    )
+    task = _open_task(initiative, action, principal, active)
     before = _snapshot(initiative)
     from_state = initiative.state
-    active_before = set(_active_task_ids(initiative))
+    active_before = {t.pk for t in active}
     open_holders = _open_task_holders(initiative) if action == "withdraw" else []
 
     kwargs = _prepare(
@@ -256,7 +261,9 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
     _after(action, initiative, principal=principal, actor=actor, data=data, changes=changes)
 
     if task is not None:
-        _complete(task, action, principal=principal, actor=actor, comment=comment)
+        _complete(
+            task, action, initiative=initiative, principal=principal, actor=actor, comment=comment
+        )
     elif action == "withdraw":
         _cancel_process(initiative)
 
@@ -318,7 +325,11 @@ def delegators_of(user, *, on: datetime.date | None = None) -> list:
 
 def _principal_for(initiative, actor, action):
     """Who the actor acts as: themself, or someone on leave who named them substitute."""
-    for principal in [actor, *delegators_of(actor)]:
+    # The actor first: delegations are looked up only when they cannot act themself.
+    membership = acting_role(initiative, actor, action)
+    if membership is not None:
+        return actor, membership
+    for principal in delegators_of(actor):
         membership = acting_role(initiative, principal, action)
         if membership is not None:
             return principal, membership
@@ -332,14 +343,15 @@ def _principal_for(initiative, actor, action):
     raise NotAllowed()
 
 
-def _open_task(initiative, action, principal) -> InitiativeTask | None:
+def _open_task(initiative, action, principal, active) -> InitiativeTask | None:
+    """The task this action completes, among the initiative's active tasks (already loaded)."""
     step = InitiativeFlow.step_for_action(action, initiative.state)
     if step is None:
         return None
-    tasks = InitiativeTask.objects.filter(initiative=initiative, flow_task=step, status__in=ACTIVE)
+    tasks = sorted((t for t in active if t.flow_task == step), key=lambda t: t.pk)
     if action == "score":
-        tasks = tasks.filter(owner=principal)
-    task = tasks.select_related("owner").first()
+        tasks = [t for t in tasks if t.owner_id == principal.pk]
+    task = tasks[0] if tasks else None
     if task is None:
         if action == "score":
             if Scorecard.objects.filter(
@@ -537,19 +549,28 @@ def _record_scores(initiative, member, data, changes) -> None:
     ]
 
 
-def _complete(task, action, *, principal, actor, comment) -> None:
-    """Finish the viewflow task under the flow's own lock (free: we hold the initiative's)."""
-    with InitiativeFlow.lock(task.process_id):
-        activation = task.flow_task.activation_class(task)
-        if task.status == STATUS.NEW:
-            activation.assign(principal)
-            task.assigned = timezone.now()
-        activation.start(None)
-        task.action = action
-        task.finished_by = actor
-        task.on_behalf_of = principal if principal.pk != actor.pk else None
-        task.comment = comment
-        activation.execute()
+def _complete(task, action, *, initiative, principal, actor, comment) -> None:
+    """Finish the viewflow task.
+
+    The initiative's row lock, held since `_lock`, already serialises everything done to its
+    process (every writer comes through this door or `_lock_task`), so viewflow's own process
+    lock would only add a savepoint and two queries. The process and initiative already loaded
+    are handed to the activation so the next step does not read them again.
+    """
+    process = initiative.process
+    process.initiative = initiative
+    task.process = process
+    task.initiative = initiative
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(principal)
+        task.assigned = timezone.now()
+    activation.start(None)
+    task.action = action
+    task.finished_by = actor
+    task.on_behalf_of = principal if principal.pk != actor.pk else None
+    task.comment = comment
+    activation.execute()
 
 
 def _cancel_process(initiative) -> None:
@@ -563,14 +584,6 @@ def _cancel_process(initiative) -> None:
         process.status = PROCESS.CANCELED
         process.finished = timezone.now()
         process.save(update_fields=["status", "finished"])
-
-
-def _active_task_ids(initiative) -> list[int]:
-    return list(
-        InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def _open_task_holders(initiative) -> list[int]:
