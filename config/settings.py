@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "units.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
