@@ -1,0 +1,138 @@
+"""What every API endpoint shares: one error shape, the exception handler that produces it,
+pagination and the request's audit metadata (the schema generator is in config.api_schema).
+
+Error shape (every 4xx the API sends):
+    {"code": "wrong_state", "message": "…", "field_errors": {"comment": ["…"]}}
+The message follows the caller's language (Vietnamese unless Accept-Language asks for English).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from workflows.exceptions import WorkflowError
+from workflows.services import RequestMeta
+
+# ---------------------------------------------------------------------------------------------
+# The error shape
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Mã lỗi ổn định cho máy đọc, ví dụ `wrong_state`.")
+    message = serializers.CharField(help_text="Thông báo theo ngôn ngữ của người gọi.")
+    field_errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Lỗi theo từng trường (rỗng nếu không có).",
+    )
+
+
+def error_body(code: str, message, field_errors: dict | None = None) -> dict:
+    return {"code": code, "message": str(message), "field_errors": field_errors or {}}
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested ValidationError detail as {"a.b": ["msg", …]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for k, v in _flatten(value, name).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(detail, list):
+        for i, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                for k, v in _flatten(value, f"{prefix}.{i}" if prefix else str(i)).items():
+                    out.setdefault(k, []).extend(v)
+            else:
+                out.setdefault(prefix or "non_field_errors", []).append(str(value))
+    else:
+        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return out
+
+
+def exception_handler(exc, context) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error as ErrorSerializer, never a 500 for
+    something a client can send."""
+    headers: dict[str, str] = {}
+    if isinstance(exc, WorkflowError):
+        status_code = exc.http_status
+        body = error_body(exc.code, exc.message, exc.field_errors)
+    elif isinstance(exc, exceptions.ValidationError):
+        status_code = status.HTTP_400_BAD_REQUEST
+        body = error_body("invalid", _("Dữ liệu chưa hợp lệ."), _flatten(exc.detail))
+    elif isinstance(exc, exceptions.ParseError):
+        status_code = status.HTTP_400_BAD_REQUEST
+        body = error_body(
+            "malformed", _("Không đọc được nội dung yêu cầu (sai cú pháp JSON hoặc biểu mẫu).")
+        )
+    elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        status_code = exc.status_code
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        message = (
+            _("Cần đăng nhập hoặc gửi mã truy cập (token).")
+            if isinstance(exc, exceptions.NotAuthenticated)
+            else _("Mã truy cập hoặc phiên đăng nhập không hợp lệ.")
+        )
+        body = error_body("not_authenticated", message)
+    elif isinstance(exc, Http404 | exceptions.NotFound):
+        status_code = status.HTTP_404_NOT_FOUND
+        body = error_body("not_found", _("Không tìm thấy."))
+    elif isinstance(exc, DjangoPermissionDenied | exceptions.PermissionDenied):
+        status_code = status.HTTP_403_FORBIDDEN
+        body = error_body("permission_denied", _("Bạn không có quyền thực hiện thao tác này."))
+    elif isinstance(exc, DjangoValidationError):
+        status_code = status.HTTP_400_BAD_REQUEST
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+        body = error_body(
+            "invalid",
+            _("Dữ liệu chưa hợp lệ."),
+            {k: [str(m) for m in v] for k, v in fields.items()}
+            or {"non_field_errors": [str(m) for m in exc.messages]},
+        )
+    elif isinstance(exc, DataError):
+        # A value PostgreSQL cannot hold (out of range, NUL byte) that slipped past validation.
+        status_code = status.HTTP_400_BAD_REQUEST
+        body = error_body("invalid", _("Dữ liệu chưa hợp lệ."))
+    elif isinstance(exc, exceptions.APIException):
+        status_code = exc.status_code
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            headers["Retry-After"] = str(int(exc.wait))
+        body = error_body(exc.default_code, exc.detail if isinstance(exc.detail, str) else "")
+        if not body["message"]:
+            body["message"] = str(exc.default_detail)
+    else:
+        return None
+    set_rollback()
+    return Response(body, status=status_code, headers=headers)
+
+
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Any /api/v1/ address that matches no endpoint: the same 404 shape."""
+    return JsonResponse(error_body("not_found", _("Không tìm thấy.")), status=404)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pagination and request metadata
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def request_meta(request) -> RequestMeta:
+    """The request id (the caller's X-Request-ID, or a new one) and IP for the audit trail."""
+    request_id = (request.headers.get("X-Request-ID") or "").strip()[:64] or uuid.uuid4().hex
+    return RequestMeta(request_id=request_id, ip=request.META.get("REMOTE_ADDR") or None)

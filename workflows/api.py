@@ -1,0 +1,468 @@
+"""The lifecycle's REST API (/api/v1/): initiatives, their actions, tasks, the audit trail,
+campaigns. Every write goes through workflows.services; scope comes from workflows.selectors,
+so what the pages refuse the API refuses too, and outside one's scope everything is 404."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_fsm import can_proceed
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action as route
+from rest_framework.exceptions import NotFound as NotFoundError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import error_body, request_meta
+from units.selectors import committee_of, memberships_of
+
+from . import selectors, services
+from .exceptions import Conflict, InvalidData, WorkflowError
+from .models import Campaign, IdempotencyKey, Initiative, InitiativeTask
+from .policy import ACTIONS, acting_role
+from .serializers import (
+    ActionSerializer,
+    AuditEntrySerializer,
+    CampaignSerializer,
+    InitiativeCreateSerializer,
+    InitiativeDetailSerializer,
+    InitiativeFieldsSerializer,
+    InitiativeListSerializer,
+    TaskSerializer,
+)
+
+ID = r"\d{1,18}"
+
+
+class IdempotencyKeyReused(WorkflowError):
+    code = "idempotency_key_reused"
+    default_message = _lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
+
+
+def available_actions(initiative: Initiative, user) -> list[str]:
+    """What `user` (or someone on leave who named them substitute) may do to the initiative
+    now: the FSM allows it from this state and the role and scope rules let them."""
+    people = None
+    names = []
+    for name in ACTIONS:
+        method = getattr(initiative, services.METHODS.get(name, name))
+        if not can_proceed(method, check_conditions=False):
+            continue
+        if people is None:
+            people = [user, *services.delegators_of(user)]
+        if any(acting_role(initiative, person, name) is not None for person in people):
+            names.append(name)
+    return names
+
+
+def _detail(initiative: Initiative, request: Request) -> dict:
+    context = {"request": request, "available_actions": available_actions(initiative, request.user)}
+    return InitiativeDetailSerializer(initiative, context=context).data
+
+
+# ---------------------------------------------------------------------------------------------
+# Initiatives
+
+
+class InitiativeFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(min_value=2000, max_value=2100)
+    unit = django_filters.NumberFilter(
+        method="in_unit", min_value=1, help_text="Đơn vị và các đơn vị trực thuộc."
+    )
+    campaign = django_filters.NumberFilter(min_value=1, max_value=2**62)
+
+    class Meta:
+        model = Initiative
+        fields = ["year", "field", "unit", "state", "kind", "form", "campaign"]
+
+    def in_unit(self, queryset, name, value):
+        from units.models import Unit
+
+        unit = Unit.objects.filter(pk=int(value)).only("path").first() if value < 2**62 else None
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
+@extend_schema(tags=["initiatives"])
+class InitiativeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Initiatives (mô hình, điển hình) in the caller's scope."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = ID
+    filterset_class = InitiativeFilter
+    serializer_class = InitiativeListSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Initiative.objects.none()
+        return selectors.visible_initiatives(self.request.user).order_by(
+            "-year", "unit__path", "pk"
+        )
+
+    def _get(self, pk) -> Initiative:
+        initiative = selectors.get_visible_initiative(self.request.user, int(pk))
+        if initiative is None:
+            raise NotFoundError()
+        return initiative
+
+    @extend_schema(summary="Danh sách mô hình trong phạm vi", responses=InitiativeListSerializer)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Chi tiết mô hình, nhiệm vụ đang mở và thao tác được phép",
+        responses=InitiativeDetailSerializer,
+    )
+    def retrieve(self, request, pk=None):
+        return Response(_detail(self._get(pk), request))
+
+    @extend_schema(
+        summary="Đăng ký mô hình mới (dự thảo)",
+        request=InitiativeCreateSerializer,
+        responses={201: InitiativeDetailSerializer},
+    )
+    def create(self, request):
+        serializer = InitiativeCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        unit = fields.pop("unit")
+        year = fields.pop("year", None)
+        initiative = services.create_initiative(
+            unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
+        )
+        initiative = selectors.get_visible_initiative(request.user, initiative.pk)
+        return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Sửa dự thảo (thao tác edit)",
+        request=InitiativeFieldsSerializer,
+        responses=InitiativeDetailSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        self._get(pk)
+        serializer = InitiativeFieldsSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        initiative = services.perform(
+            int(pk),
+            "edit",
+            actor=request.user,
+            meta=request_meta(request),
+            fields=dict(serializer.validated_data),
+        )
+        return Response(_detail(initiative, request))
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Thực hiện một thao tác của quy trình",
+        description=(
+            "Mọi thao tác đi qua một cửa (workflows.services.perform). Dữ liệu theo thao tác: "
+            "`return`, `send_back`, `withdraw`, `reopen_scoring`, `reject`: `comment` (lý do); "
+            "`edit`: `fields`; `report_progress`: `text` và/hoặc `attachments`; "
+            "`nominate`: `result`; `score`: `points`, `score_comment`; "
+            "`recognize`: `decision_number`, `decision_date`, `decision_signer`, "
+            "`override_reason` khi dưới điểm đạt; `commend` (multipart): `form`, `authority`, "
+            "`decision_number`, `decision_date`, `signed_file`, `proposal_number`.\n\n"
+            "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) trả lại "
+            "đúng kết quả lần đầu thay vì làm lại; dùng lại khóa cho thao tác hay mô hình khác "
+            "bị từ chối (400, `idempotency_key_reused`)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS), description="Thao tác"
+            ),
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Khóa do máy khách sinh (tối đa 255 ký tự).",
+            ),
+        ],
+        request={
+            "application/json": ActionSerializer,
+            "multipart/form-data": ActionSerializer,
+        },
+        responses=InitiativeDetailSerializer,
+    )
+    @route(detail=True, methods=["post"], url_path=r"actions/(?P<action>[a-z_]{1,30})")
+    def act(self, request, pk=None, action=None):
+        action_name = action
+        if action_name not in ACTIONS:
+            return Response(
+                error_body("unknown_action", _("Thao tác không tồn tại.")),
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        self._get(pk)
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        if len(key) > 255:
+            raise InvalidData(
+                _("Idempotency-Key dài quá 255 ký tự."),
+                field_errors={"Idempotency-Key": [_("Tối đa 255 ký tự.")]},
+            )
+        serializer = ActionSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "fields" in data:
+            data["fields"] = dict(data["fields"])
+        if "result" in data:
+            data["result"] = dict(data["result"])
+        comment = data.pop("comment", "")
+        if not key:
+            initiative = services.perform(
+                int(pk),
+                action_name,
+                actor=request.user,
+                comment=comment,
+                meta=request_meta(request),
+                **data,
+            )
+            return Response(_detail(initiative, request))
+        try:
+            with transaction.atomic():
+                return self._act_once(request, int(pk), action_name, key, comment, data)
+        except IntegrityError:
+            # The same key sent twice at once: the other request is recording it now.
+            raise Conflict(
+                _("Một yêu cầu khác với cùng Idempotency-Key đang được xử lý.")
+            ) from None
+
+    def _act_once(self, request, pk, action_name, key, comment, data) -> Response:
+        """Idempotent action: the stored result, or the action and its record in one
+        transaction (the caller's)."""
+        stored = (
+            IdempotencyKey.objects.select_for_update().filter(user=request.user, key=key).first()
+        )
+        if stored is not None:
+            if stored.action != action_name or stored.initiative_id != pk:
+                raise IdempotencyKeyReused(
+                    _(
+                        "Idempotency-Key này đã dùng cho thao tác “%(action)s” trên mô hình "
+                        "số %(id)s; hãy dùng khóa mới cho yêu cầu khác."
+                    )
+                    % {"action": stored.action, "id": stored.initiative_id}
+                )
+            response = Response(stored.response, status=stored.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        initiative = services.perform(
+            pk, action_name, actor=request.user, comment=comment, meta=request_meta(request), **data
+        )
+        body = _detail(initiative, request)
+        IdempotencyKey.objects.create(
+            user=request.user,
+            key=key,
+            action=action_name,
+            initiative_id=pk,
+            status_code=status.HTTP_200_OK,
+            response=body,
+        )
+        return Response(body)
+
+    @extend_schema(summary="Nhật ký của một mô hình", responses=AuditEntrySerializer(many=True))
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request, pk=None):
+        entries = selectors.timeline(self._get(pk))
+        return Response(AuditEntrySerializer(entries, many=True).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks
+
+
+class TaskFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        field_name="initiative__year", min_value=2000, max_value=2100
+    )
+
+    class Meta:
+        model = InitiativeTask
+        fields = ["year"]
+
+
+@extend_schema(tags=["tasks"])
+class TaskViewSet(viewsets.GenericViewSet):
+    """My tasks: the inbox (held), the queue (mine to claim), the archive (done)."""
+
+    serializer_class = TaskSerializer
+    lookup_value_regex = ID
+    filterset_class = TaskFilter
+    queryset = InitiativeTask.objects.none()
+
+    def _list(self, request, qs) -> Response:
+        qs = self.filter_queryset(qs)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(TaskSerializer(page, many=True).data)
+
+    @extend_schema(summary="Hộp việc: nhiệm vụ tôi đang giữ", responses=TaskSerializer(many=True))
+    @route(detail=False, methods=["get"])
+    def inbox(self, request):
+        return self._list(request, selectors.inbox_for(request.user))
+
+    @extend_schema(
+        summary="Hàng chờ: nhiệm vụ tôi có thể nhận", responses=TaskSerializer(many=True)
+    )
+    @route(detail=False, methods=["get"])
+    def queue(self, request):
+        return self._list(request, selectors.queue_for(request.user))
+
+    @extend_schema(summary="Đã xử lý", responses=TaskSerializer(many=True))
+    @route(detail=False, methods=["get"])
+    def archive(self, request):
+        return self._list(request, selectors.archive_for(request.user))
+
+    @extend_schema(summary="Nhận nhiệm vụ từ hàng chờ", request=None, responses=TaskSerializer)
+    @route(detail=True, methods=["post"], filterset_class=None)
+    def claim(self, request, pk=None):
+        task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(summary="Trả nhiệm vụ về hàng chờ", request=None, responses=TaskSerializer)
+    @route(detail=True, methods=["post"], filterset_class=None)
+    def release(self, request, pk=None):
+        task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
+        return Response(TaskSerializer(task).data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit trail
+
+
+class AuditFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter(min_value=1, max_value=2**62)
+    unit = django_filters.NumberFilter(min_value=1, max_value=2**62)
+    initiative = django_filters.NumberFilter(min_value=1, max_value=2**62)
+    action = django_filters.CharFilter(max_length=30)
+    state = django_filters.ChoiceFilter(
+        field_name="to_state", choices=lambda: Initiative._meta.get_field("state").choices
+    )
+    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = selectors.AuditEntry
+        fields = ["actor", "unit", "initiative", "action", "state", "date_from", "date_to"]
+
+
+def audit_in_scope(user):
+    """The audit entries `user` may read: those of the initiatives in their scope."""
+    return (
+        selectors.AuditEntry.objects.filter(
+            initiative__in=selectors.visible_initiatives(user).values("pk")
+        )
+        .select_related("actor", "unit")
+        .order_by("-seq")
+    )
+
+
+@extend_schema(tags=["audit"])
+class AuditViewSet(viewsets.GenericViewSet):
+    """The audit trail (read only), filtered and exported."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditFilter
+    queryset = selectors.AuditEntry.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.AuditEntry.objects.none()
+        return audit_in_scope(self.request.user)
+
+    @extend_schema(summary="Nhật ký trong phạm vi", responses=AuditEntrySerializer(many=True))
+    def list(self, request):
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Xuất nhật ký (CSV hoặc Excel)",
+        parameters=[
+            OpenApiParameter("type", str, enum=["csv", "xlsx"], description="Mặc định csv.")
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiResponse(OpenApiTypes.BINARY),
+        },
+    )
+    @route(detail=False, methods=["get"], pagination_class=None)
+    def export(self, request):
+        kind = request.query_params.get("type", "csv")
+        if kind not in ("csv", "xlsx"):
+            raise InvalidData(field_errors={"type": [_("Chỉ xuất được csv hoặc xlsx.")]})
+        qs = self.filter_queryset(self.get_queryset()).order_by("seq")
+        body, content_type = _export(qs, kind)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="nhat-ky.{kind}"'
+        return response
+
+
+def _export(qs, kind: str) -> tuple[bytes, str]:
+    from . import exports
+
+    if kind == "xlsx":
+        return (
+            exports.audit_xlsx(qs),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return exports.audit_csv(qs), "text/csv; charset=utf-8"
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns and criteria
+
+
+class CampaignFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(min_value=2000, max_value=2100)
+    committee = django_filters.NumberFilter(min_value=1, max_value=2**62)
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "committee"]
+
+
+def campaigns_for(user):
+    """Campaigns of the committees the person belongs to or is evaluated by."""
+    qs = Campaign.objects.select_related("committee").prefetch_related("criteria")
+    if user.is_superuser:
+        return qs
+    committees = set()
+    for membership in memberships_of(user):
+        if membership.unit.is_committee:
+            committees.add(membership.unit.pk)
+        found = committee_of(membership.unit)
+        if found is not None:
+            committees.add(found.pk)
+    return qs.filter(committee_id__in=committees)
+
+
+@extend_schema(tags=["campaigns"])
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Campaigns (đợt thi đua) with their criteria, pass mark and quorum."""
+
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Campaign.objects.none()
+        return campaigns_for(self.request.user)

@@ -1,0 +1,324 @@
+"""The API's representations of the lifecycle. No workflow logic: writes go through services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    Attachment,
+    AuditEntry,
+    Campaign,
+    CommendationForm,
+    Criterion,
+    Initiative,
+    InitiativeTask,
+)
+from .policy import ACTIONS
+from .services import EDITABLE_FIELDS, RESULT_FIELDS
+
+DATE_INPUTS = ["%d/%m/%Y", "iso-8601"]
+
+
+def _visible_initiatives(serializer):
+    from .selectors import visible_initiatives
+
+    request = serializer.context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return Initiative.objects.none()
+    return visible_initiatives(request.user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns and criteria
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["id", "position", "name", "max_points"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    committee_name = serializers.CharField(source="committee.name", read_only=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+    max_total = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "committee",
+            "committee_name",
+            "year",
+            "title",
+            "registration_deadline",
+            "allow_late_registration",
+            "pass_mark",
+            "quorum",
+            "quota_per_unit",
+            "public_comment_days",
+            "max_total",
+            "criteria",
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    initiative_title = serializers.CharField(source="initiative.title", read_only=True)
+    initiative_state = serializers.CharField(source="initiative.state", read_only=True)
+    unit = serializers.IntegerField(source="initiative.unit_id", read_only=True)
+    unit_name = serializers.CharField(source="initiative.unit.name", read_only=True)
+    year = serializers.IntegerField(source="initiative.year", read_only=True)
+    node = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    owner_name = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = InitiativeTask
+        fields = [
+            "id",
+            "initiative",
+            "initiative_title",
+            "initiative_state",
+            "unit",
+            "unit_name",
+            "year",
+            "node",
+            "title",
+            "actions",
+            "role",
+            "scope_unit",
+            "status",
+            "owner",
+            "owner_name",
+            "created",
+            "assigned",
+            "due_at",
+            "is_overdue",
+            "finished",
+            "finished_by",
+            "action",
+            "comment",
+        ]
+
+    def get_node(self, task) -> str:
+        return getattr(task.flow_task, "name", "") or ""
+
+    def get_title(self, task) -> str:
+        return str(getattr(task.flow_task, "task_title", "") or "")
+
+    def get_actions(self, task) -> list[str]:
+        return list(getattr(task.flow_task, "actions", ()) or ())
+
+    def get_owner_name(self, task) -> str:
+        return str(task.owner) if task.owner_id else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Initiatives
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "purpose", "original_name", "size", "uploaded"]
+
+
+class InitiativeListSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "year",
+            "campaign",
+            "unit",
+            "unit_name",
+            "state",
+            "state_label",
+            "field",
+            "form",
+            "kind",
+            "title",
+            "total_score",
+            "created",
+            "updated",
+        ]
+
+
+class InitiativeDetailSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    tasks = serializers.SerializerMethodField(help_text="Các nhiệm vụ đang mở của mô hình.")
+    available_actions = serializers.SerializerMethodField(
+        help_text="Các thao tác người gọi có thể thực hiện ngay bây giờ."
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "year",
+            "campaign",
+            "unit",
+            "unit_name",
+            "state",
+            "state_label",
+            *EDITABLE_FIELDS,
+            *RESULT_FIELDS,
+            "scoring_round",
+            "total_score",
+            "decision_number",
+            "decision_date",
+            "decision_signer",
+            "override_reason",
+            "recognized_at",
+            "has_open_case",
+            "created_by",
+            "submitted_by",
+            "created",
+            "updated",
+            "attachments",
+            "tasks",
+            "available_actions",
+        ]
+
+    @extend_schema_field(TaskSerializer(many=True))
+    def get_tasks(self, initiative) -> list[dict]:
+        from .selectors import open_tasks
+
+        return TaskSerializer(open_tasks(initiative), many=True, context=self.context).data
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=sorted(ACTIONS)))
+    )
+    def get_available_actions(self, initiative) -> list[str]:
+        return list(self.context.get("available_actions", ()))
+
+
+class InitiativeFieldsSerializer(serializers.ModelSerializer):
+    """What a unit fills in on its registration; every field optional (a draft may be partial)."""
+
+    replicates = serializers.PrimaryKeyRelatedField(
+        queryset=Initiative.objects.none(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Initiative
+        fields = list(EDITABLE_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replicates"].queryset = _visible_initiatives(self)
+
+
+class InitiativeCreateSerializer(InitiativeFieldsSerializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Initiative.objects.none(), help_text="Đơn vị đăng ký (trong phạm vi của mình)."
+    )
+    year = serializers.IntegerField(
+        required=False, min_value=2000, max_value=2100, help_text="Mặc định: năm nay."
+    )
+
+    class Meta(InitiativeFieldsSerializer.Meta):
+        fields = ["unit", "year", *EDITABLE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from units.selectors import visible_units
+
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["unit"].queryset = visible_units(request.user)
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Initiative
+        fields = list(RESULT_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in RESULT_FIELDS}
+
+
+class ActionSerializer(serializers.Serializer):
+    """The data of any action; each action reads only what it needs (see the action's list in
+    the operation's description). Files (attachments, signed_file) need multipart/form-data."""
+
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        help_text=_(
+            "Ý kiến; bắt buộc (lý do) khi trả lại, rút, mở lại chấm điểm, không công nhận."
+        ),
+    )
+    fields = InitiativeFieldsSerializer(required=False, help_text="edit: các trường sửa.")
+    text = serializers.CharField(
+        required=False, allow_blank=True, max_length=20000, help_text="report_progress."
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="report_progress, nominate."
+    )
+    result = ResultSerializer(required=False, help_text="nominate: báo cáo kết quả.")
+    points = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2),
+        required=False,
+        help_text='score: điểm theo mã tiêu chí, ví dụ {"12": 8.5}.',
+    )
+    score_comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    decision_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    decision_date = serializers.DateField(
+        required=False, allow_null=True, input_formats=DATE_INPUTS
+    )
+    decision_signer = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    form = serializers.ChoiceField(choices=CommendationForm.choices, required=False)
+    authority = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    proposal_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    signed_file = serializers.FileField(required=False, help_text="commend: tệp quyết định.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+    unit_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "seq",
+            "at",
+            "initiative",
+            "actor",
+            "actor_name",
+            "on_behalf_of",
+            "role",
+            "unit",
+            "unit_name",
+            "action",
+            "from_state",
+            "to_state",
+            "comment",
+            "changes",
+            "request_id",
+            "hash",
+        ]
+
+    def get_actor_name(self, entry) -> str:
+        return str(entry.actor) if entry.actor_id else ""
+
+    def get_unit_name(self, entry) -> str:
+        return entry.unit.name if entry.unit_id else ""
