@@ -294,3 +294,123 @@ def audit_search(
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+RETURN_ACTIONS = ("return", "send_back")
+
+
+def last_returns(initiative_ids: list[int]) -> dict[int, AuditEntry]:
+    """For each initiative, its latest "return"/"send back" entry (who and why). One query."""
+    found: dict[int, AuditEntry] = {}
+    if not initiative_ids:
+        return found
+    entries = (
+        AuditEntry.objects.filter(initiative_id__in=initiative_ids, action__in=RETURN_ACTIONS)
+        .select_related("actor")
+        .order_by("initiative_id", "-seq")
+    )
+    for entry in entries:
+        found.setdefault(entry.initiative_id, entry)
+    return found
+
+
+def last_return(initiative: Initiative) -> AuditEntry | None:
+    """Why a draft came back, when it did (and has not been sent again since)."""
+    if initiative.state != "draft":
+        return None
+    return last_returns([initiative.pk]).get(initiative.pk)
+
+
+def unit_dashboard(user, *, year: int) -> dict:
+    """What a unit's staff and head see first: their initiatives by year and state, the year's
+    quota and how far they are from it, the days left to register. A fixed number of queries
+    whatever the number of initiatives (plus two per unit the person belongs to)."""
+    from django.db.models import Count
+
+    from units.selectors import committee_of
+
+    from .models import Campaign
+
+    units = [m.unit for m in memberships_of(user) if m.role in UNIT_ROLES]
+    # A person in a unit and in one of its sub-units sees the subtree once.
+    units = [u for u in units if not any(o is not u and u.path.startswith(o.path) for o in units)]
+    if not units:
+        return {
+            "units": [],
+            "counts": [],
+            "initiatives": Initiative.objects.none(),
+            "standing": [],
+        }
+    scope = reduce(or_, (Q(unit__path__startswith=u.path) for u in units))
+    mine = Initiative.objects.filter(scope)
+    by_year_state: dict[int, dict[str, int]] = {}
+    for row in mine.values("year", "state").annotate(n=Count("pk")).order_by("-year"):
+        by_year_state.setdefault(row["year"], {})[row["state"]] = row["n"]
+    counts = [
+        {"year": y, "states": states, "total": sum(states.values())}
+        for y, states in sorted(by_year_state.items(), reverse=True)
+    ]
+    standing = []
+    today = timezone.localdate()
+    for unit in units:
+        committee = committee_of(unit)
+        campaign = (
+            Campaign.objects.filter(committee=committee, year=year).first() if committee else None
+        )
+        row = {"unit": unit, "campaign": campaign}
+        if campaign is not None:
+            quota_row = next((r for r in quota_standing(campaign) if r["unit"].pk == unit.pk), None)
+            if quota_row is None:
+                registered = (
+                    mine.filter(unit__path__startswith=unit.path, campaign=campaign)
+                    .exclude(state__in=NOT_REGISTERED_STATES)
+                    .count()
+                )
+                quota_row = {
+                    "registered": registered,
+                    "quota": campaign.quota_per_unit,
+                    "missing": max(campaign.quota_per_unit - registered, 0),
+                }
+            row.update(
+                registered=quota_row["registered"],
+                quota=quota_row["quota"],
+                missing=quota_row["missing"],
+                deadline=campaign.registration_deadline,
+                days_left=(campaign.registration_deadline - today).days,
+            )
+        standing.append(row)
+    initiatives = (
+        mine.filter(year=year).select_related("unit", "campaign").order_by("unit__path", "-pk")
+    )
+    return {"units": units, "counts": counts, "initiatives": initiatives, "standing": standing}
+
+
+def campaigns_of(committees) -> QuerySet:
+    from django.db.models import Count
+
+    from .models import Campaign
+
+    return (
+        Campaign.objects.filter(committee__in=committees)
+        .select_related("committee")
+        .annotate(
+            n_criteria=Count("criteria", distinct=True), n_council=Count("council", distinct=True)
+        )
+        .order_by("-year")
+    )
+
+
+def council_candidates(committee) -> QuerySet:
+    """People who may sit on a committee's council: its council members and leaders."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__unit=committee,
+            memberships__role__in=(Role.COUNCIL_MEMBER, Role.COMMITTEE_LEADER),
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )

@@ -5,6 +5,17 @@ from . import views
 app_name = "workflows"
 urlpatterns = [
     path("nhiem-vu/", views.tasks, name="tasks"),
+    path("nhiem-vu/hang-loat/", views.tasks_bulk, name="tasks_bulk"),
+    path("nhiem-vu/<int:pk>/nhan/", views.task_claim, name="task_claim"),
+    path("nhiem-vu/<int:pk>/tra-lai/", views.task_release, name="task_release"),
     path("mo-hinh/", views.initiative_list, name="initiative_list"),
+    path("mo-hinh/dang-ky/", views.initiative_create, name="initiative_create"),
     path("mo-hinh/<int:pk>/", views.initiative_detail, name="initiative_detail"),
+    path("mo-hinh/<int:pk>/sua/", views.initiative_edit, name="initiative_edit"),
+    path("mo-hinh/<int:pk>/thao-tac/<slug:action>/", views.initiative_action, name="action"),
+    path("don-vi/", views.unit_dashboard, name="unit_dashboard"),
+    path("nhat-ky/", views.audit_search, name="audit_search"),
+    path("nhat-ky/kiem-tra-chuoi/", views.audit_chain, name="audit_chain"),
+    path("dot-thi-dua/", views.campaign_list, name="campaign_list"),
+    path("dot-thi-dua/moi/", views.campaign_create, name="campaign_create"),
 ]

@@ -1,69 +1,665 @@
-"""Read-only pages of the lifecycle: my tasks, the initiatives I may see, one initiative's
-timeline. Actions on them arrive with the pages issue; all writes go through services."""
+"""The web pages of the three journeys (reviewer, unit, auditor) and the campaign set-up.
 
+Views read through workflows.selectors and write through workflows.services (the one door):
+they translate a WorkflowError into a message next to the field, a 403 or a 404, nothing more.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
-from .models import State
+from units.models import UNIT_ROLES, Role, Unit
+from units.selectors import memberships_of, visible_units
+
+from . import audit, exports, forms, selectors, services
+from .exceptions import NotAllowed, NotFound, WorkflowError
+from .models import DEFAULT_CRITERIA, Initiative, State
+from .policy import ACTIONS
 
 PAGE_SIZE = 25
+# The actions whose page asks only for a comment (or a reason).
+REASON_ACTIONS = (
+    "submit",
+    "approve",
+    "return",
+    "accept",
+    "send_back",
+    "withdraw",
+    "close_scoring",
+    "reopen_scoring",
+    "reject",
+)
+# The step whose task a bulk "approve" completes, and with which action.
+BULK_APPROVE = {"review": "approve", "screening": "accept"}
 
 
-def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _meta(request: HttpRequest) -> services.RequestMeta:
+    return services.RequestMeta(
+        request_id=request.headers.get("X-Request-ID", "") or uuid.uuid4().hex,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+
+
+def _page(request: HttpRequest, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
+def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
+    initiative = selectors.get_visible_initiative(request.user, pk)
+    if initiative is None:
+        # Outside the person's scope reads exactly like a missing one.
+        raise Http404
+    return initiative
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Initiative._meta.get_field(name).verbose_name).capitalize()
+    except Exception:
+        return name
+
+
+def _show_errors(form, exc: WorkflowError) -> None:
+    """Put the door's Vietnamese messages next to the fields they are about."""
+    if isinstance(exc, NotFound):
+        raise Http404
+    if isinstance(exc, NotAllowed):
+        raise PermissionDenied(str(exc.message))
+    placed = False
+    for name, problems in exc.field_errors.items():
+        for problem in problems:
+            if name == "__all__":
+                form.add_error(None, str(problem))
+            elif name in form.fields:
+                form.add_error(name, str(problem))
+                placed = True
+            else:
+                form.add_error(None, f"{_field_label(name)}: {problem}")
+    if not placed:
+        form.add_error(None, str(exc.message))
+
+
+def _decorate(entries) -> list:
+    """Audit entries with their labels and before/after rows ready for a template."""
+    import json
+
+    def shown(value):
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    result = []
+    for entry in entries:
+        entry.action_label = exports.action_label(entry.action)
+        entry.from_label = exports.state_label(entry.from_state)
+        entry.to_label = exports.state_label(entry.to_state)
+        entry.change_rows = [
+            (_field_label(name), *(shown(v) for v in (pair if len(pair) == 2 else [None, pair])))
+            for name, pair in (entry.changes or {}).items()
+            if isinstance(pair, list | tuple)
+        ]
+        result.append(entry)
+    return result
+
+
+def _error_status(exc: WorkflowError) -> int:
+    return exc.http_status if exc.http_status >= 400 else 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: inbox, queue, archive, claim, release, bulk
+
+
+TABS = {
+    "inbox": selectors.inbox_for,
+    "queue": selectors.queue_for,
+    "archive": selectors.archive_for,
+}
 
 
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
     tab = request.GET.get("tab", "inbox")
-    lists = {
-        "inbox": selectors.inbox_for,
-        "queue": selectors.queue_for,
-        "archive": selectors.archive_for,
-    }
-    if tab not in lists:
+    if tab not in TABS:
         tab = "inbox"
-    page = Paginator(lists[tab](request.user, year=year), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    form = forms.TaskFilterForm(request.GET or None, units=visible_units(request.user))
+    page = _page(request, TABS[tab](request.user, **form.filters()))
+    return render(
+        request,
+        "workflows/tasks.html",
+        {
+            "page": page,
+            "tab": tab,
+            "form": form,
+            "query": _query_without_page(request),
+            "bulk": tab in ("inbox", "queue"),
+        },
     )
-    return render(request, "workflows/tasks.html", {"page": page, "tab": tab, "year": year})
+
+
+@login_required
+@require_POST
+def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        task = services.claim_task(pk, actor=request.user, meta=_meta(request))
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("next") or "workflows:tasks")
+    messages.success(request, _("Bạn đã nhận việc “%(title)s”.") % {"title": task.initiative})
+    return redirect("workflows:initiative_detail", task.initiative_id)
+
+
+@login_required
+@require_POST
+def task_release(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        task = services.release_task(pk, actor=request.user, meta=_meta(request))
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect("workflows:tasks")
+    messages.success(
+        request, _("Đã trả việc “%(title)s” về hàng chờ.") % {"title": task.initiative}
+    )
+    return redirect("workflows:tasks")
+
+
+@login_required
+@require_POST
+def tasks_bulk(request: HttpRequest) -> HttpResponse:
+    """Claim, or approve, several tasks of the same step at once; each goes through the door."""
+    operation = request.POST.get("operation")
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    tab = "queue" if request.POST.get("tab") == "queue" else "inbox"
+    back = redirect(reverse("workflows:tasks") + f"?tab={tab}")
+    if operation == "claim":
+        chosen = list(selectors.queue_for(request.user).filter(pk__in=ids))
+    elif operation == "approve":
+        chosen = list(selectors.inbox_for(request.user).filter(pk__in=ids))
+    else:
+        chosen = []
+    if not chosen:
+        messages.error(request, _("Hãy chọn ít nhất một việc trong danh sách."))
+        return back
+    steps = {task.flow_task.name for task in chosen}
+    if len(steps) > 1:
+        messages.error(request, _("Chỉ xử lý hàng loạt các việc của cùng một bước."))
+        return back
+    step = steps.pop()
+    if operation == "approve" and step not in BULK_APPROVE:
+        messages.error(request, _("Bước này không duyệt hàng loạt được; hãy mở từng việc."))
+        return back
+    done, failed = 0, []
+    for task in chosen:
+        try:
+            if operation == "claim":
+                services.claim_task(task.pk, actor=request.user, meta=_meta(request))
+            else:
+                services.perform(
+                    task.initiative_id,
+                    BULK_APPROVE[step],
+                    actor=request.user,
+                    meta=_meta(request),
+                )
+            done += 1
+        except WorkflowError as exc:
+            failed.append(f"{task.initiative}: {exc.message}")
+    if done:
+        messages.success(request, _("Đã xử lý %(n)s việc.") % {"n": done})
+    for problem in failed:
+        messages.error(request, problem)
+    return back
+
+
+# ---------------------------------------------------------------------------------------------
+# Initiatives
 
 
 @login_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.visible_initiatives(request.user).order_by("-year", "unit__path", "pk")
-    year = _year(request)
+    year = request.GET.get("year", "")
     state = request.GET.get("state", "")
-    if year:
-        qs = qs.filter(year=year)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
     if state in State.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "workflows/initiative_list.html",
-        {"page": page, "year": year, "state": state, "states": State.choices},
+        {
+            "page": _page(request, qs),
+            "year": year,
+            "state": state,
+            "states": State.choices,
+            "query": _query_without_page(request),
+        },
     )
+
+
+def _available_actions(user, initiative: Initiative) -> list:
+    """The actions this person may take on the initiative now (role, scope and state)."""
+    from django_fsm import can_proceed
+
+    from .policy import acting_role
+
+    found = []
+    for name, spec in ACTIONS.items():
+        method = getattr(initiative, services.METHODS.get(name, name))
+        if not can_proceed(method, check_conditions=False):
+            continue
+        people = [user, *services.delegators_of(user)]
+        if any(acting_role(initiative, person, name) for person in people):
+            found.append(spec)
+    return found
 
 
 @login_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = selectors.get_visible_initiative(request.user, pk)
-    if initiative is None:
-        # Outside the person's scope reads exactly like a missing one.
-        raise Http404
+    initiative = _visible_or_404(request, pk)
+    open_tasks = list(selectors.open_tasks(initiative))
+    claimable = set(
+        selectors.queue_for(request.user).filter(initiative=initiative).values_list("pk", flat=True)
+    )
+    actions = [a for a in _available_actions(request.user, initiative) if a.name != "score"]
+    if initiative.state == State.SCORING and any(
+        t.owner_id == request.user.pk and t.flow_task.name == "score" for t in open_tasks
+    ):
+        actions.insert(0, ACTIONS["score"])
     return render(
         request,
         "workflows/initiative_detail.html",
         {
             "initiative": initiative,
-            "timeline": selectors.timeline(initiative),
-            "open_tasks": selectors.open_tasks(initiative),
+            "timeline": _decorate(selectors.timeline(initiative)),
+            "open_tasks": open_tasks,
+            "claimable": claimable,
+            "actions": actions,
             "scoresheet": selectors.scoresheet(initiative),
+            "attachments": initiative.attachments.select_related("uploaded_by"),
+            "progress_reports": initiative.progress_reports.select_related("author"),
+            "commendation": getattr(initiative, "commendation", None)
+            if initiative.state == State.COMMENDED
+            else None,
+            "returned": selectors.last_return(initiative),
         },
+    )
+
+
+def _registration_units(user):
+    return Unit.objects.filter(
+        memberships__user=user,
+        memberships__is_active=True,
+        memberships__role__in=UNIT_ROLES,
+        is_active=True,
+    ).distinct()
+
+
+def _replicable(user):
+    return (
+        Initiative.objects.filter(state__in=(State.RECOGNIZED, State.COMMENDED))
+        .select_related("unit")
+        .order_by("-year", "title")
+    )
+
+
+@login_required
+def initiative_create(request: HttpRequest) -> HttpResponse:
+    units = list(_registration_units(request.user))
+    if not units:
+        raise PermissionDenied(_("Chỉ cán bộ, thủ trưởng của đơn vị mới đăng ký mô hình."))
+    form = forms.RegistrationForm(
+        request.POST or None, request.FILES or None, replicable=_replicable(request.user)
+    )
+    if len(units) > 1:
+        from django import forms as djforms
+
+        form.fields["unit"] = djforms.ModelChoiceField(
+            label=_("Đơn vị đăng ký"), queryset=_registration_units(request.user)
+        )
+        form.order_fields(["unit"])
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data.get("unit") or units[0]
+        try:
+            initiative = services.create_initiative(
+                unit=unit,
+                actor=request.user,
+                meta=_meta(request),
+                attachments=form.cleaned_data["attachments"],
+                **form.registration_data(),
+            )
+        except WorkflowError as exc:
+            _show_errors(form, exc)
+            status = _error_status(exc)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu bản đăng ký nháp. Khi đủ thông tin, bấm “Gửi thủ trưởng duyệt”."),
+            )
+            return redirect("workflows:initiative_detail", initiative.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "workflows/initiative_form.html",
+        {"form": form, "initiative": None},
+        status=status,
+    )
+
+
+@login_required
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _visible_or_404(request, pk)
+    _require_action(request.user, initiative, "edit")
+    form = forms.RegistrationForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=initiative,
+        replicable=_replicable(request.user).exclude(pk=initiative.pk),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(
+                initiative.pk,
+                "edit",
+                actor=request.user,
+                meta=_meta(request),
+                fields=form.registration_data(),
+                attachments=form.cleaned_data["attachments"],
+            )
+        except WorkflowError as exc:
+            _show_errors(form, exc)
+            status = _error_status(exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("workflows:initiative_detail", initiative.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "workflows/initiative_form.html",
+        {"form": form, "initiative": initiative},
+        status=status,
+    )
+
+
+def _require_action(user, initiative: Initiative, action: str) -> None:
+    """403 unless the person holds a role that may take this action on this initiative."""
+    from .policy import acting_role
+
+    if not any(acting_role(initiative, p, action) for p in [user, *services.delegators_of(user)]):
+        raise PermissionDenied(ACTIONS[action].label)
+
+
+ACTION_FORMS = {
+    "report_progress": forms.ProgressForm,
+    "nominate": forms.NominateForm,
+    "recognize": forms.RecognizeForm,
+    "commend": forms.CommendForm,
+}
+
+
+def _action_form(action: str, initiative: Initiative, request: HttpRequest):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    if action in REASON_ACTIONS:
+        return forms.ReasonForm(data, action=action)
+    if action == "score":
+        return forms.ScoreForm(data, criteria=initiative.campaign.criteria.all())
+    return ACTION_FORMS[action](data, files)
+
+
+def _door_data(action: str, form) -> dict:
+    data = form.cleaned_data
+    if action in REASON_ACTIONS:
+        return {"comment": data.get("comment", "")}
+    if action == "report_progress":
+        return {"text": data["text"], "attachments": data["attachments"]}
+    if action == "nominate":
+        return {
+            "result": form.result(),
+            "attachments": data["attachments"],
+            "comment": data["comment"],
+        }
+    if action == "score":
+        return {"points": form.points(), "score_comment": data["score_comment"]}
+    if action == "recognize":
+        return {k: data[k] for k in ("decision_number", "decision_date", "decision_signer")} | {
+            "override_reason": data["override_reason"],
+            "comment": data["comment"],
+        }
+    if action == "commend":
+        return {
+            k: data[k]
+            for k in (
+                "form",
+                "authority",
+                "decision_number",
+                "decision_date",
+                "proposal_number",
+                "signed_file",
+                "comment",
+            )
+        }
+    return {}
+
+
+@login_required
+def initiative_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS or action == "edit":
+        raise Http404
+    initiative = _visible_or_404(request, pk)
+    _require_action(request.user, initiative, action)
+    form = _action_form(action, initiative, request)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.perform(
+                initiative.pk,
+                action,
+                actor=request.user,
+                meta=_meta(request),
+                **_door_data(action, form),
+            )
+        except WorkflowError as exc:
+            _show_errors(form, exc)
+            status = _error_status(exc)
+        else:
+            messages.success(
+                request,
+                _("Đã thực hiện “%(action)s”.") % {"action": ACTIONS[action].label},
+            )
+            return redirect("workflows:initiative_detail", initiative.pk)
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "initiative": initiative,
+        "spec": ACTIONS[action],
+        "form": form,
+        "multipart": action in ("report_progress", "nominate", "commend"),
+    }
+    if action == "score":
+        context["pass_mark"] = initiative.campaign.pass_mark
+        context["max_total"] = sum(c.max_points for c in form.criteria)
+    if action in ("recognize", "reject", "reopen_scoring", "close_scoring"):
+        context["scoresheet"] = selectors.scoresheet(initiative)
+        context["pass_mark"] = initiative.campaign.pass_mark
+    return render(request, "workflows/action.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# The unit's dashboard
+
+
+@login_required
+def unit_dashboard(request: HttpRequest) -> HttpResponse:
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isdigit() else timezone.localdate().year
+    board = selectors.unit_dashboard(request.user, year=year)
+    page = _page(request, board["initiatives"])
+    returned = selectors.last_returns([i.pk for i in page.object_list])
+    rows = [(i, returned.get(i.pk)) for i in page.object_list]
+    return render(
+        request,
+        "workflows/unit_dashboard.html",
+        {
+            **board,
+            "year": year,
+            "page": page,
+            "rows": rows,
+            "states": State.choices,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The auditor
+
+
+def _require_auditor(user) -> None:
+    if not (user.is_superuser or any(m.role == Role.AUDITOR for m in memberships_of(user))):
+        raise PermissionDenied(_("Chỉ cán bộ kiểm tra, thanh tra mới xem được nhật ký."))
+
+
+@login_required
+def audit_search(request: HttpRequest) -> HttpResponse:
+    _require_auditor(request.user)
+    form = forms.AuditSearchForm(request.GET or None, units=visible_units(request.user))
+    qs = selectors.audit_search(request.user, **form.filters())
+    export = request.GET.get("export")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if export == "csv":
+        response = HttpResponse(exports.audit_csv(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
+        return response
+    if export == "xlsx":
+        response = HttpResponse(
+            exports.audit_xlsx(qs),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.xlsx"'
+        return response
+    page = _page(request, qs)
+    rows = [
+        (
+            entry,
+            exports.action_label(entry.action),
+            exports.state_label(entry.from_state),
+            exports.state_label(entry.to_state),
+        )
+        for entry in page.object_list
+    ]
+    return render(
+        request,
+        "workflows/audit_search.html",
+        {"form": form, "page": page, "rows": rows, "query": _query_without_page(request)},
+    )
+
+
+@login_required
+def audit_chain(request: HttpRequest) -> HttpResponse:
+    _require_auditor(request.user)
+    return render(request, "workflows/audit_chain.html", {"result": audit.verify()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaigns (the committee leader)
+
+
+def _led_committees(user):
+    return Unit.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.COMMITTEE_LEADER,
+        memberships__is_active=True,
+        is_committee=True,
+    ).distinct()
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    committees = list(_led_committees(request.user))
+    if not committees:
+        raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
+    campaigns = selectors.campaigns_of(committees)
+    return render(request, "workflows/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    committees = list(_led_committees(request.user))
+    if not committees:
+        raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
+    committee = committees[0]
+    council_choices = selectors.council_candidates(committee)
+    data = request.POST if request.method == "POST" else None
+    form = forms.CampaignForm(data, council_choices=council_choices)
+    criteria = forms.CriterionFormSet(
+        data,
+        prefix="criteria",
+        initial=[{"name": str(n), "max_points": p} for n, p in DEFAULT_CRITERIA],
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and criteria.is_valid():
+            rows = [
+                (c["name"], c["max_points"])
+                for c in criteria.cleaned_data
+                if c.get("name") and c.get("max_points") is not None
+            ]
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in ("year", "council")}
+            if not fields.get("title"):
+                fields.pop("title")
+            try:
+                campaign = services.create_campaign(
+                    committee=committee,
+                    year=form.cleaned_data["year"],
+                    criteria=rows,
+                    council=list(form.cleaned_data["council"]),
+                    **fields,
+                )
+            except WorkflowError as exc:
+                _show_errors(form, exc)
+                status = _error_status(exc)
+            else:
+                messages.success(request, _("Đã mở đợt thi đua “%(c)s”.") % {"c": campaign})
+                return redirect("workflows:campaign_list")
+        else:
+            status = 400
+    return render(
+        request,
+        "workflows/campaign_form.html",
+        {"form": form, "criteria": criteria, "committee": committee},
+        status=status,
     )

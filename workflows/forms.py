@@ -1,0 +1,349 @@
+"""Forms of the pages. They check the shape of what a person typed; the door checks the rest."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+
+from .models import Campaign, CommendationForm, Field, Initiative, State
+from .policy import ACTIONS
+
+DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+# Seed 002's registration form, column by column, with what to write in each.
+REGISTRATION_FIELDS = (
+    "field",
+    "title",
+    "form",
+    "person_name",
+    "person_position",
+    "address",
+    "problem",
+    "implementers",
+    "expected_results",
+    "kind",
+    "replicates",
+)
+REGISTRATION_HELP = {
+    "field": _("Một trong bốn lĩnh vực của biểu mẫu đăng ký (cột “Lĩnh vực”)."),
+    "title": _("Tên ngắn gọn, nói rõ mô hình làm gì, ở đâu."),
+    "form": _("Mô hình tập thể hay mô hình cá nhân (cột 2, 3 của biểu mẫu)."),
+    "person_name": _("Chỉ ghi khi là mô hình cá nhân: họ và tên người thực hiện."),
+    "person_position": _("Chỉ ghi khi là mô hình cá nhân: chức vụ, nơi công tác."),
+    "address": _("Địa chỉ cụ thể nơi thực hiện mô hình (thôn, xã, cơ quan)."),
+    "problem": _("Nêu tóm tắt mô hình giải quyết vấn đề gì."),
+    "implementers": _("Tổ chức, cá nhân thực hiện và phối hợp."),
+    "expected_results": _("Dự kiến kết quả mô hình đem lại, càng đo đếm được càng tốt."),
+    "kind": _("Xây dựng mới hay nhân rộng một mô hình đã có."),
+    "replicates": _("Khi nhân rộng: chọn mô hình gốc nếu đã có trong hệ thống."),
+}
+
+
+class RegistrationForm(forms.ModelForm):
+    attachments = MultipleFileField(
+        label=_("Tệp minh chứng"),
+        help_text=_(
+            "Báo cáo, hình ảnh, biên bản (pdf, doc, xls, odt, jpg, png); chọn được nhiều tệp."
+        ),
+    )
+
+    class Meta:
+        model = Initiative
+        fields = REGISTRATION_FIELDS
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "implementers": forms.Textarea(attrs={"rows": 3}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = REGISTRATION_HELP
+
+    def __init__(self, *args, replicable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft may be saved half-filled; "Gửi duyệt" asks for the rest.
+        for name in REGISTRATION_FIELDS:
+            self.fields[name].required = name in ("field", "title")
+        self.fields["replicates"].queryset = (
+            replicable if replicable is not None else Initiative.objects.none()
+        )
+        self.fields["replicates"].empty_label = _("— Không chọn —")
+
+    def registration_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REGISTRATION_FIELDS}
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ACTIONS[action].needs_reason:
+            self.fields["comment"].label = _("Lý do")
+            self.fields["comment"].required = True
+            self.fields["comment"].error_messages["required"] = _("Cần nêu lý do.")
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung báo cáo tiến độ"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachments = MultipleFileField(label=_("Tệp báo cáo"))
+
+
+class NominateForm(forms.Form):
+    result_achieved = forms.CharField(
+        label=_("Kết quả đạt được"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Cần nhập kết quả đạt được trước khi đề nghị công nhận.")},
+    )
+    result_people_reached = forms.IntegerField(
+        label=_("Số người được hưởng lợi"), required=False, min_value=0
+    )
+    result_funds_mobilised = forms.DecimalField(
+        label=_("Kinh phí huy động (đồng)"), required=False, min_value=0, decimal_places=0
+    )
+    result_lessons = forms.CharField(
+        label=_("Bài học kinh nghiệm"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachments = MultipleFileField(label=_("Tệp báo cáo kết quả"))
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def result(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in (
+                "result_achieved",
+                "result_people_reached",
+                "result_funds_mobilised",
+                "result_lessons",
+            )
+        }
+
+
+class ScoreForm(forms.Form):
+    """One number per criterion of the campaign, each within its maximum."""
+
+    score_comment = forms.CharField(
+        label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
+                label=criterion.name,
+                min_value=0,
+                max_value=criterion.max_points,
+                decimal_places=2,
+                help_text=_("Tối đa %(max)s điểm") % {"max": criterion.max_points},
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "data-max": str(criterion.max_points),
+                        "class": "score",
+                    }
+                ),
+                error_messages={"required": _("Cần chấm điểm tiêu chí này.")},
+            )
+        self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["score_comment"])
+
+    def criterion_fields(self):
+        return [self[f"criterion_{c.pk}"] for c in self.criteria]
+
+    def points(self) -> dict:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class RecognizeForm(forms.Form):
+    decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_INPUT)
+    decision_signer = forms.CharField(label=_("Người ký"), max_length=150)
+    override_reason = forms.CharField(
+        label=_("Lý do công nhận dưới điểm đạt"),
+        required=False,
+        help_text=_("Chỉ cần khi điểm bình quân dưới điểm đạt."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommendForm(forms.Form):
+    form = forms.ChoiceField(label=_("Hình thức khen thưởng"), choices=CommendationForm.choices)
+    authority = forms.CharField(label=_("Cơ quan, người quyết định khen thưởng"), max_length=255)
+    decision_number = forms.CharField(label=_("Số quyết định khen thưởng"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_INPUT)
+    proposal_number = forms.CharField(label=_("Số tờ trình đề nghị"), max_length=60, required=False)
+    signed_file = forms.FileField(
+        label=_("Tệp quyết định đã ký"),
+        error_messages={"required": _("Cần đính kèm tệp quyết định đã ký.")},
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TaskFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    field = forms.ChoiceField(
+        label=_("Lĩnh vực"), required=False, choices=[("", _("Tất cả"))] + Field.choices
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), required=False, queryset=Unit.objects.none(), empty_label=_("Tất cả")
+    )
+    state = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + State.choices
+    )
+    overdue = forms.BooleanField(label=_("Chỉ việc quá hạn"), required=False)
+    order = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        required=False,
+        choices=[("due", _("Hạn xử lý gần nhất trước")), ("-due", _("Hạn xử lý xa nhất trước"))],
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        result = {k: data[k] for k in ("year", "field", "unit", "state", "overdue") if data[k]}
+        if data.get("order"):
+            result["order"] = data["order"]
+        return result
+
+
+AUDIT_ACTION_CHOICES = [("", _("Tất cả"))]
+
+
+class AuditSearchForm(forms.Form):
+    actor = forms.CharField(
+        label=_("Người thực hiện"),
+        required=False,
+        help_text=_("Tên đăng nhập hoặc họ tên, gõ một phần cũng được."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), required=False, queryset=Unit.objects.none(), empty_label=_("Tất cả")
+    )
+    action = forms.ChoiceField(label=_("Thao tác"), required=False)
+    state = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + State.choices
+    )
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, units, **kwargs):
+        from .exports import OTHER_ACTIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["action"].choices = (
+            [("", _("Tất cả"))]
+            + [(name, spec.label) for name, spec in ACTIONS.items()]
+            + list(OTHER_ACTIONS.items())
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("“Đến ngày” phải sau “Từ ngày”."))
+        return data
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = (
+            "year",
+            "title",
+            "registration_deadline",
+            "allow_late_registration",
+            "pass_mark",
+            "quorum",
+            "quota_per_unit",
+            "public_comment_days",
+            "council",
+        )
+        widgets = {
+            "registration_deadline": DATE_INPUT,
+            "council": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "registration_deadline": _(
+                "Ngày cuối đơn vị gửi đăng ký (dd/mm/yyyy), thường là 31/3."
+            ),
+            "pass_mark": _("Mô hình có điểm bình quân từ mức này trở lên thì đạt."),
+            "quorum": _("Số thành viên hội đồng tối thiểu phải chấm trước khi kết thúc chấm điểm."),
+            "quota_per_unit": _("Số mô hình tối thiểu mỗi đơn vị đăng ký trong năm."),
+            "council": _("Chọn các thành viên hội đồng bình xét của năm."),
+        }
+
+    def __init__(self, *args, council_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = council_choices
+        self.fields["title"].required = False
+        if not self.is_bound:
+            year = datetime.date.today().year
+            self.initial.setdefault("year", year)
+            self.initial.setdefault("registration_deadline", datetime.date(year, 3, 31))
+
+    def _post_clean(self):
+        # The committee is set by the service; uniqueness is checked there.
+        pass
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Tiêu chí"), max_length=255, required=False)
+    max_points = forms.DecimalField(
+        label=_("Điểm tối đa"), required=False, min_value=0, max_digits=6, decimal_places=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and data.get("max_points") is None:
+            self.add_error("max_points", _("Cần nhập điểm tối đa."))
+        if data.get("max_points") is not None and not data.get("name"):
+            self.add_error("name", _("Cần nhập tên tiêu chí."))
+        return data
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=30)
