@@ -1,0 +1,365 @@
+"""Reads for reports, the paper form and the public list. Each function costs a fixed number of
+queries, whatever the number of initiatives, units or audit entries.
+
+Which initiatives a committee's report covers: those of the committee's campaigns whose year
+lies in the period's years and that were registered (created) on or before the period's end.
+A month, quarter or half-year report is therefore the year's figures "as at" the period's end
+(lũy kế từ đầu năm), and a 3- or 5-year review covers every year of its range. Each figure
+counts every initiative of that set, whatever its state; "by state" shows the current state.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role, Unit
+from units.selectors import memberships_of, scope_q
+from workflows.models import AuditEntry, Campaign, Field, Form, Initiative, Kind, State
+from workflows.selectors import quota_standing
+
+# The steps whose duration the report measures, in the lifecycle's order.
+STEPS: tuple[str, ...] = (
+    State.DRAFT,
+    State.UNIT_REVIEW,
+    State.SCREENING,
+    State.IMPLEMENTING,
+    State.SCORING,
+    State.DECIDING,
+    State.RECOGNIZED,
+)
+PUBLIC_STATES = (State.RECOGNIZED, State.COMMENDED)
+RECOGNIZED_STATES = PUBLIC_STATES
+TREND_YEARS = 5
+
+PERIOD_KINDS = {
+    "year": gettext_lazy("Năm"),
+    "half": gettext_lazy("6 tháng"),
+    "quarter": gettext_lazy("Quý"),
+    "month": gettext_lazy("Tháng"),
+    "years": gettext_lazy("Nhiều năm (sơ kết 3 năm, tổng kết 5 năm)"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return _("Tháng %(m)d/%(y)d") % {"m": self.start.month, "y": self.start.year}
+        if self.kind == "quarter":
+            quarter = (self.start.month - 1) // 3 + 1
+            return _("Quý %(q)d năm %(y)d") % {"q": quarter, "y": self.start.year}
+        if self.kind == "half":
+            if self.start.month == 1:
+                return _("6 tháng đầu năm %(y)d") % {"y": self.start.year}
+            return _("6 tháng cuối năm %(y)d") % {"y": self.start.year}
+        if self.start.year != self.end.year:
+            return _("Giai đoạn %(a)d – %(b)d") % {"a": self.start.year, "b": self.end.year}
+        return _("Năm %(y)d") % {"y": self.start.year}
+
+    def query(self) -> dict[str, str]:
+        """The query string that selects this period again."""
+        params = {"period": self.kind, "year": str(self.start.year)}
+        if self.kind == "month":
+            params["month"] = str(self.start.month)
+        elif self.kind == "quarter":
+            params["quarter"] = str((self.start.month - 1) // 3 + 1)
+        elif self.kind == "half":
+            params["half"] = "1" if self.start.month == 1 else "2"
+        elif self.kind == "years":
+            params["to_year"] = str(self.end.year)
+        return params
+
+
+def _int(value, default: int, low: int, high: int) -> int:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_from_query(params: Mapping[str, str], *, today: datetime.date | None = None) -> Period:
+    """The period a query string asks for (?period=month&year=2026&month=3); the current year
+    when it asks for nothing or for something impossible."""
+    today = today or timezone.localdate()
+    kind = params.get("period", "year")
+    year = _int(params.get("year"), today.year, 2000, 2100)
+    if kind == "month":
+        month = _int(params.get("month"), today.month, 1, 12)
+        return Period(kind, datetime.date(year, month, 1), _month_end(year, month))
+    if kind == "quarter":
+        quarter = _int(params.get("quarter"), (today.month - 1) // 3 + 1, 1, 4)
+        first = 3 * quarter - 2
+        return Period(kind, datetime.date(year, first, 1), _month_end(year, first + 2))
+    if kind == "half":
+        half = _int(params.get("half"), 1 if today.month <= 6 else 2, 1, 2)
+        first = 1 if half == 1 else 7
+        return Period(kind, datetime.date(year, first, 1), _month_end(year, first + 5))
+    if kind == "years":
+        to_year = _int(params.get("to_year"), year, year, year + 20)
+        return Period(kind, datetime.date(year, 1, 1), datetime.date(to_year, 12, 31))
+    return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may see what
+
+
+def report_committees(user) -> list[Unit]:
+    """Committees whose reports the person may read: where they are reviewer, leader, council
+    member, or auditor held in the committee itself. One query (two for a superuser)."""
+    if user.is_superuser:
+        return list(Unit.objects.filter(is_committee=True, is_active=True).order_by("path"))
+    found: dict[int, Unit] = {}
+    for membership in memberships_of(user):
+        unit = membership.unit
+        if unit.is_committee and (
+            membership.role in COMMITTEE_ROLES or membership.role == Role.AUDITOR
+        ):
+            found.setdefault(unit.pk, unit)
+    return list(found.values())
+
+
+def form_units(user) -> QuerySet[Unit]:
+    """Units whose registration form the person may export: a unit's staff and head their unit
+    (and its sub-units), a committee's people every unit the committee covers."""
+    if user.is_superuser:
+        return Unit.objects.all().order_by("path")
+    return Unit.objects.filter(scope_q(user)).order_by("path")
+
+
+def import_units(user) -> QuerySet[Unit]:
+    """Units a person may import a filled-in form into: where they are unit staff or head."""
+    return Unit.objects.filter(scope_q(user, roles=UNIT_ROLES)).order_by("path")
+
+
+# ---------------------------------------------------------------------------------------------
+# The registration form (seed 002)
+
+
+def registration_rows(units: list[Unit], year: int) -> dict[int, list[Initiative]]:
+    """Per unit id: the unit's own initiatives of the year (withdrawn ones left out), in the
+    form's order. One query whatever the number of units."""
+    rows: dict[int, list[Initiative]] = {unit.pk: [] for unit in units}
+    qs = (
+        Initiative.objects.filter(unit__in=[u.pk for u in units], year=year)
+        .exclude(state=State.WITHDRAWN)
+        .select_related("replicates")
+        .order_by("unit_id", "pk")
+    )
+    for initiative in qs:
+        rows[initiative.unit_id].append(initiative)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# A committee's report
+
+
+def _days(delta: datetime.timedelta) -> float:
+    return round(delta.total_seconds() / 86400, 2)
+
+
+def _counted(counter: Counter, choices) -> list[dict]:
+    return [
+        {"key": value, "label": str(label), "count": counter.get(value, 0)}
+        for value, label in choices
+    ]
+
+
+def committee_report(
+    committee: Unit, period_start: datetime.date, period_end: datetime.date
+) -> dict:
+    """Every figure of a committee's report over a period (see the module's docstring for which
+    initiatives count). Five queries: the initiatives, their audit entries, and quota_standing's
+    campaign and three queries."""
+    first_year = min(period_start.year, period_end.year - TREND_YEARS + 1)
+    end_moment = timezone.make_aware(
+        datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    start_moment = timezone.make_aware(datetime.datetime.combine(period_start, datetime.time.min))
+    base = Initiative.objects.filter(
+        campaign__committee=committee, created__lt=end_moment, year__lte=period_end.year
+    )
+    rows = list(
+        base.filter(year__gte=first_year)
+        .order_by("pk")
+        .values(
+            "pk",
+            "title",
+            "year",
+            "unit_id",
+            "unit__name",
+            "unit__path",
+            "field",
+            "form",
+            "kind",
+            "state",
+        )
+    )
+    in_period = [r for r in rows if r["year"] >= period_start.year]
+    # A subquery rather than a list of ids: a 5-year review may cover thousands.
+    ids = base.filter(year__gte=period_start.year).values("pk")
+
+    by_unit: dict[int, dict] = {}
+    for r in sorted(in_period, key=lambda r: r["unit__path"]):
+        entry = by_unit.setdefault(
+            r["unit_id"],
+            {"unit_id": r["unit_id"], "name": r["unit__name"], "count": 0, "recognized": 0},
+        )
+        entry["count"] += 1
+        entry["recognized"] += r["state"] in RECOGNIZED_STATES
+
+    states = Counter(r["state"] for r in in_period)
+    trend = []
+    for year in range(first_year, period_end.year + 1):
+        year_rows = [r for r in rows if r["year"] == year]
+        trend.append(
+            {
+                "year": year,
+                "count": len(year_rows),
+                "new": sum(r["kind"] == Kind.NEW for r in year_rows),
+                "replication": sum(r["kind"] == Kind.REPLICATION for r in year_rows),
+                "recognized": sum(r["state"] in RECOGNIZED_STATES for r in year_rows),
+                "commended": sum(r["state"] == State.COMMENDED for r in year_rows),
+            }
+        )
+
+    campaign = Campaign.objects.filter(committee=committee, year=period_end.year).first()
+    under_quota = quota_standing(campaign, under_only=True) if campaign else []
+
+    return {
+        "committee": committee,
+        "period_start": period_start,
+        "period_end": period_end,
+        "total": len(in_period),
+        "by_field": _counted(Counter(r["field"] for r in in_period), Field.choices),
+        "by_form": _counted(Counter(r["form"] for r in in_period), Form.choices),
+        "by_kind": _counted(Counter(r["kind"] for r in in_period), Kind.choices),
+        "by_state": _counted(states, State.choices),
+        "by_unit": list(by_unit.values()),
+        "new": sum(r["kind"] == Kind.NEW for r in in_period),
+        "replication": sum(r["kind"] == Kind.REPLICATION for r in in_period),
+        "recognized": sum(states.get(s, 0) for s in RECOGNIZED_STATES),
+        "commended": states.get(State.COMMENDED, 0),
+        "campaign": campaign,
+        "under_quota": under_quota,
+        "steps": _step_times(
+            ids, {r["pk"]: r["title"] for r in in_period}, start_moment, end_moment
+        ),
+        "trend": trend,
+    }
+
+
+def _step_times(
+    ids: QuerySet,
+    titles: Mapping[int, str],
+    start_moment: datetime.datetime,
+    end_moment: datetime.datetime,
+) -> list[dict]:
+    """Time spent in each step: from the audit entry that entered a state to the one that left
+    it, counting the stays that ended within the period. One query."""
+    entries = (
+        AuditEntry.objects.filter(initiative_id__in=ids, at__lt=end_moment)
+        .filter(Q(action="create") | ~Q(from_state=F("to_state")))
+        .order_by("initiative_id", "seq")
+        .values_list("initiative_id", "at", "to_state")
+    )
+    durations: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    previous: tuple[int, datetime.datetime, str] | None = None
+    for initiative_id, at, to_state in entries:
+        if previous and previous[0] == initiative_id and at >= start_moment:
+            durations[previous[2]].append((_days(at - previous[1]), initiative_id))
+        previous = (initiative_id, at, to_state)
+    steps = []
+    labels = dict(State.choices)
+    for step in STEPS:
+        stays = durations.get(step, [])
+        values = [d for d, _i in stays]
+        slowest = max(stays, default=None)
+        steps.append(
+            {
+                "state": step,
+                "label": str(labels[step]),
+                "count": len(values),
+                "mean": round(statistics.fmean(values), 2) if values else None,
+                "median": round(statistics.median(values), 2) if values else None,
+                "slowest": slowest[0] if slowest else None,
+                "slowest_id": slowest[1] if slowest else None,
+                "slowest_title": titles.get(slowest[1], "") if slowest else "",
+            }
+        )
+    return steps
+
+
+# ---------------------------------------------------------------------------------------------
+# The public list
+
+
+def public_models() -> QuerySet[Initiative]:
+    """Recognised and commended models, newest first: what the committees publish."""
+    return (
+        Initiative.objects.filter(state__in=PUBLIC_STATES)
+        .select_related("unit", "commendation")
+        .order_by("-year", "-decision_date", "-pk")
+    )
+
+
+def search_public_models(
+    *, q: str = "", year: int | None = None, field: str = "", unit_id: int | None = None
+) -> QuerySet[Initiative]:
+    qs = public_models()
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(unit__name__icontains=q)
+            | Q(address__icontains=q)
+            | Q(problem__icontains=q)
+            | Q(result_achieved__icontains=q)
+        )
+    if year:
+        qs = qs.filter(year=year)
+    if field in Field.values:
+        qs = qs.filter(field=field)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs
+
+
+def public_units() -> QuerySet[Unit]:
+    """Units that have at least one published model (for the filter)."""
+    return Unit.objects.filter(
+        pk__in=Initiative.objects.filter(state__in=PUBLIC_STATES).values("unit_id")
+    ).order_by("path")
+
+
+def public_years() -> list[int]:
+    return list(
+        Initiative.objects.filter(state__in=PUBLIC_STATES)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,351 @@
+"""Writes: a filled-in registration form becomes drafts; a published model is replicated.
+
+Both go through workflows.services.create_initiative, so every draft is audited. An import is
+all or nothing, like the unit and people imports: every row is checked, bad rows are listed
+with their row number in the spreadsheet and a Vietnamese reason, and a file with a single bad
+row creates nothing (one transaction).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from units.models import Unit
+from units.services import ImportRejected, RowError, _cell_text, _choice_map, _fold
+from workflows import services as workflow_services
+from workflows.exceptions import InvalidData, WorkflowError
+from workflows.models import Field, Form, Initiative, Kind, Topic
+
+from . import exports
+from .selectors import PUBLIC_STATES
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class FormRow:
+    number: int
+    fields: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the form
+
+
+def _grid(file: IO[bytes], filename: str) -> list[list[str]]:
+    if Path(filename or "").suffix.lower() != ".xlsx":
+        raise ImportRejected(
+            [RowError(None, _("Chỉ nhận tệp Excel (.xlsx) theo biểu mẫu đăng ký."))]
+        )
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ImportRejected([RowError(None, _("Tệp lớn quá 5 MB."))])
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-Excel file
+        raise ImportRejected(
+            [RowError(None, _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx."))]
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+# Folded header text → column key; "title" is matched on its start (its full text is long).
+def _header_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for language in ("en", "vi"):
+        with translation.override(language):
+            for key, text in exports.header_labels().items():
+                keys[_fold(text)] = key
+    keys.update(
+        {
+            "linh vuc ten mo hinh dien hinh": "title",
+            "ten mo hinh dien hinh": "title",
+            "mo hinh tap the": "collective",
+            "tap the": "collective",
+            "mo hinh ca nhan": "individual",
+            "ca nhan": "individual",
+            "dia chi": "address",
+            "xay dung moi": "new",
+            "nhan rong": "replication",
+        }
+    )
+    return keys
+
+
+REQUIRED_COLUMNS = ("title", "collective", "individual", "address", "content", "new", "replication")
+
+
+def _column_key(text: str, keys: dict[str, str]) -> str | None:
+    folded = _fold(text)
+    if not folded:
+        return None
+    if folded in keys:
+        return keys[folded]
+    if folded.startswith("noi dung"):
+        return "content"
+    if folded.startswith("linh vuc ten mo hinh"):
+        return "title"
+    return None
+
+
+def _find_header(grid: list[list[str]]) -> tuple[int, dict[str, int]] | None:
+    """The header row's index and each column key's position (from the two header rows)."""
+    keys = _header_keys()
+    for index, row in enumerate(grid):
+        if not any(_column_key(cell, keys) == "title" for cell in row):
+            continue
+        positions: dict[str, int] = {}
+        for r in grid[index : index + 2]:
+            for col, cell in enumerate(r):
+                key = _column_key(cell, keys)
+                if key in REQUIRED_COLUMNS:
+                    positions.setdefault(key, col)
+        return index, positions
+    return None
+
+
+def _group_field(text: str) -> str | None:
+    """The field of a group heading ("II. LĨNH VỰC VĂN HÓA - XÃ HỘI"), or None."""
+    match = re.match(r"^\s*(IV|III|II|I)\s*[.)]\s*(.*)$", text)
+    if not match:
+        return None
+    folded = _fold(match.group(2))
+    for _numeral, field in exports.GROUPS:
+        labels = []
+        for language in ("vi", "en"):
+            with translation.override(language):
+                labels.append(_fold(str(Field(field).label)))
+        if any(label in folded for label in labels):
+            return field
+    # Only the numeral and "LĨNH VỰC …" with a label we do not know: trust the numeral.
+    numerals = dict(exports.GROUPS)
+    return numerals.get(match.group(1)) if folded.startswith("linh vuc") or not folded else None
+
+
+def _labelled(text: str, labels: list[tuple[str, str]], default: str) -> dict[str, str]:
+    """Split "Label: value" lines; lines without a known label continue the previous value,
+    and text before any label goes to `default`."""
+    by_label = {}
+    for language in ("en", "vi"):
+        with translation.override(language):
+            for name, label in labels:
+                by_label[_fold(label)] = name
+    values: dict[str, list[str]] = {}
+    current = default
+    for line in text.splitlines():
+        match = re.match(r"^\s*([^:]{1,60}):\s?(.*)$", line)
+        if match and _fold(match.group(1)) in by_label:
+            current = by_label[_fold(match.group(1))]
+            values.setdefault(current, []).append(match.group(2))
+        else:
+            values.setdefault(current, []).append(line)
+    return {name: "\n".join(lines).strip() for name, lines in values.items()}
+
+
+def _marked(value: str) -> bool:
+    return bool(value.strip())
+
+
+def _parse_row(number: int, cells: dict[str, str], field: str | None) -> tuple[dict, list[str]]:
+    errors: list[str] = []
+    data: dict[str, Any] = {}
+    title = re.sub(r"^\s*\d+\s*[.)]\s*", "", cells["title"]).strip()
+    if field is None:
+        errors.append(_("mô hình không nằm dưới nhóm lĩnh vực nào (I–IV)."))
+    else:
+        data["field"] = field
+    if not title:
+        errors.append(_("thiếu tên mô hình, điển hình (cột 1)."))
+    elif len(title) > Initiative._meta.get_field("title").max_length:
+        errors.append(_("tên mô hình dài quá 500 ký tự."))
+    data["title"] = title
+
+    collective, individual = _marked(cells["collective"]), _marked(cells["individual"])
+    if collective == individual:
+        errors.append(
+            _("cần đánh dấu đúng một trong hai cột “Mô hình tập thể” (2) và “Mô hình cá nhân” (3).")
+        )
+    data["form"] = Form.INDIVIDUAL if individual and not collective else Form.COLLECTIVE
+    if individual and _fold(cells["individual"]) != exports.MARK:
+        person = _labelled(cells["individual"], exports.person_labels(), "person_name")
+        data["person_name"] = person.get("person_name", "")
+        data["person_position"] = person.get("person_position", "")
+
+    address = cells["address"].strip()
+    if len(address) > Initiative._meta.get_field("address").max_length:
+        errors.append(_("địa chỉ dài quá 500 ký tự."))
+    data["address"] = address
+
+    new, replication = _marked(cells["new"]), _marked(cells["replication"])
+    if new == replication:
+        errors.append(
+            _("cần đánh dấu đúng một trong hai cột “Xây dựng mới” (6) và “Nhân rộng” (7).")
+        )
+    data["kind"] = Kind.REPLICATION if replication and not new else Kind.NEW
+    source = re.search(r"#(\d+)", cells["replication"])
+    if replication and source:
+        data["replicates"] = int(source.group(1))
+
+    content = _labelled(cells["content"], exports.content_labels(), "problem")
+    for name, value in content.items():
+        if name == "topic" and value:
+            topic = _choice_map(Topic).get(_fold(value))
+            if topic is None:
+                errors.append(_("không có chủ đề “%(topic)s”.") % {"topic": value})
+            data["topic"] = topic or ""
+        elif name == "start_date" and value:
+            try:
+                data["start_date"] = datetime.datetime.strptime(value, "%d/%m/%Y").date()
+            except ValueError:
+                errors.append(
+                    _("ngày bắt đầu “%(date)s” phải viết dạng ngày/tháng/năm.") % {"date": value}
+                )
+        else:
+            data[name] = value
+    return data, errors
+
+
+def read_registration_form(file: IO[bytes], filename: str) -> list[FormRow]:
+    """The rows of a filled-in seed 002 form, checked. Raises ImportRejected listing every
+    problem (rows are numbered as the spreadsheet shows them)."""
+    grid = _grid(file, filename)
+    found = _find_header(grid)
+    if found is None:
+        raise ImportRejected(
+            [
+                RowError(
+                    None,
+                    _(
+                        "Không tìm thấy dòng tiêu đề của biểu mẫu "
+                        "(“LĨNH VỰC/TÊN MÔ HÌNH, ĐIỂN HÌNH”). Hãy dùng đúng biểu mẫu đã tải về."
+                    ),
+                )
+            ]
+        )
+    header, positions = found
+    with translation.override("vi"):
+        labels = exports.header_labels()
+    missing = [key for key in REQUIRED_COLUMNS if key not in positions]
+    if missing:
+        raise ImportRejected(
+            [
+                RowError(
+                    header + 1,
+                    _("thiếu cột “%(label)s” (cột %(number)d của biểu mẫu).")
+                    % {"label": labels[key], "number": REQUIRED_COLUMNS.index(key) + 1},
+                )
+                for key in missing
+            ]
+        )
+    rows: list[FormRow] = []
+    errors: list[RowError] = []
+    field: str | None = None
+    for index in range(header + 2, len(grid)):
+        number = index + 1
+        raw = grid[index]
+        cells = {key: raw[pos] if pos < len(raw) else "" for key, pos in positions.items()}
+        texts = [c for c in raw if c]
+        if not texts:
+            continue
+        if any(_fold(c).startswith("thu truong don vi") for c in texts):
+            break  # the signature block ends the table
+        if all(re.fullmatch(r"\d", c) for c in texts):
+            continue  # the row of column numbers 1…7
+        others = [v for k, v in cells.items() if k != "title" and v]
+        heading = _group_field(cells["title"]) if not others else None
+        if heading:
+            field = heading
+            continue
+        if not others and re.fullmatch(r"\s*\d*\s*[.)]?\s*\.*", cells["title"]):
+            continue  # an empty numbered line of the blank form ("1.....")
+        data, row_errors = _parse_row(number, cells, field)
+        errors.extend(RowError(number, message) for message in row_errors)
+        rows.append(FormRow(number, data))
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([RowError(None, _("Biểu mẫu chưa có mô hình, điển hình nào."))])
+    return rows
+
+
+def import_registration_form(
+    file: IO[bytes],
+    *,
+    filename: str,
+    unit: Unit,
+    actor,
+    year: int,
+    meta: workflow_services.RequestMeta = workflow_services.NO_META,
+) -> list[Initiative]:
+    """Each row of the form becomes a draft of `unit` for `year`, through the door; all or none.
+    Raises ImportRejected (nothing created) or a WorkflowError about the whole file."""
+    rows = read_registration_form(file, filename)
+    wanted = {r.fields["replicates"] for r in rows if "replicates" in r.fields}
+    sources = Initiative.objects.in_bulk(wanted)
+    errors = [
+        RowError(row.number, _("không có mô hình số %(id)d để nhân rộng.") % {"id": source})
+        for row in rows
+        if (source := row.fields.get("replicates")) and source not in sources
+    ]
+    if errors:
+        raise ImportRejected(errors)
+    created: list[Initiative] = []
+    with transaction.atomic():
+        for row in rows:
+            fields = dict(row.fields)
+            if "replicates" in fields:
+                fields["replicates"] = sources[fields["replicates"]]
+            try:
+                created.append(
+                    workflow_services.create_initiative(
+                        unit=unit, actor=actor, year=year, meta=meta, **fields
+                    )
+                )
+            except WorkflowError as exc:
+                if not exc.field_errors:
+                    raise  # about the whole file: no right to register here, no campaign
+                for name, problems in exc.field_errors.items():
+                    label = Initiative._meta.get_field(name).verbose_name
+                    errors += [RowError(row.number, f"{label}: {p}") for p in problems]
+        if errors:
+            # Leaving the block by an exception rolls back every draft already created.
+            raise ImportRejected(errors)
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Replicating a published model
+
+
+def start_replication(source: Initiative, *, unit: Unit, actor, year: int | None = None):
+    """A new draft of `unit` that replicates a recognised or commended model (kind "nhân
+    rộng", `replicates` set), through the door. The unit fills in its own address and people."""
+    if source.state not in PUBLIC_STATES:
+        raise InvalidData(_("Chỉ nhân rộng được mô hình đã được công nhận."))
+    return workflow_services.create_initiative(
+        unit=unit,
+        actor=actor,
+        year=year,
+        field=source.field,
+        title=source.title,
+        form=source.form,
+        kind=Kind.REPLICATION,
+        replicates=source,
+        problem=source.problem,
+        expected_results=source.expected_results,
+        topic=source.topic,
+    )

@@ -1,0 +1,338 @@
+"""Report pages, the paper form out and in, export jobs, and the public list of models.
+
+Views are thin: figures come from reports.selectors, writes from reports.services and the
+workflow door. Anything outside a person's scope answers 404, like a missing page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units.models import Unit
+from units.services import ImportRejected
+from workflows.exceptions import WorkflowError
+from workflows.models import Field, State
+
+from . import exports, selectors, services
+from .charts import bar_chart
+from .forms import FormImport, ReplicateForm
+from .models import ExportJob
+from .tasks import run_export
+
+PUBLIC_PAGE_SIZE = 20
+
+
+def _int(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+def _committee(request: HttpRequest) -> tuple[Unit, list[Unit]]:
+    committees = selectors.report_committees(request.user)
+    if not committees:
+        raise Http404
+    wanted = _int(request.GET.get("committee") or request.POST.get("committee"))
+    if wanted is None:
+        return committees[0], committees
+    for committee in committees:
+        if committee.pk == wanted:
+            return committee, committees
+    raise Http404
+
+
+def _report_context(request: HttpRequest) -> dict:
+    committee, committees = _committee(request)
+    period = selectors.period_from_query(request.GET)
+    report = selectors.committee_report(committee, period.start, period.end)
+    query = urlencode({"committee": committee.pk, **period.query()})
+    charts = [
+        bar_chart(
+            [(r["label"], r["count"]) for r in report["by_state"]], title=_("Theo trạng thái")
+        ),
+        bar_chart([(r["label"], r["count"]) for r in report["by_field"]], title=_("Theo lĩnh vực")),
+        bar_chart([(r["name"], r["count"]) for r in report["by_unit"]], title=_("Theo đơn vị")),
+        bar_chart(
+            [(s["label"], s["mean"]) for s in report["steps"]],
+            title=_("Số ngày trung bình ở mỗi bước"),
+        ),
+        bar_chart([(str(t["year"]), t["count"]) for t in report["trend"]], title=_("Theo năm")),
+    ]
+    return {
+        "report": report,
+        "period": period,
+        "committee": committee,
+        "committees": committees,
+        "charts": charts,
+        "query": query,
+        "period_kinds": selectors.PERIOD_KINDS,
+        "months": range(1, 13),
+        "quarters": range(1, 5),
+    }
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """A committee's report over a period (?period=…); this year's doubles as the leader's
+    overview."""
+    return render(request, "reports/overview.html", _report_context(request))
+
+
+@login_required
+def report_print(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/report_print.html", _report_context(request))
+
+
+@login_required
+@require_POST
+def report_export(request: HttpRequest) -> HttpResponse:
+    committee, _committees = _committee(request)
+    period = selectors.period_from_query(request.POST)
+    job = _start_job(
+        request,
+        ExportJob.Kind.REPORT,
+        {"committee": committee.pk, "period": period.query()},
+    )
+    return redirect("reports:job", job.pk)
+
+
+def _start_job(request: HttpRequest, kind: str, params: dict) -> ExportJob:
+    job = ExportJob.objects.create(
+        kind=kind, requested_by=request.user, params={**params, "language": get_language()}
+    )
+    # After commit: a worker must find the row. Without a broker it runs here, at once.
+    transaction.on_commit(lambda: run_export.delay(job.pk))
+    return job
+
+
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/job.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=exports.XLSX_CONTENT_TYPE,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The registration form
+
+
+def _form_unit(request: HttpRequest, unit_id: int) -> Unit:
+    unit = selectors.form_units(request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+def forms_page(request: HttpRequest) -> HttpResponse:
+    units = list(selectors.form_units(request.user))
+    import_units = selectors.import_units(request.user)
+    committees = selectors.report_committees(request.user)
+    if not units and not committees:
+        raise Http404
+    year = _int(request.GET.get("year")) or timezone.localdate().year
+    form = FormImport(units=import_units, initial={"year": year})
+    return render(
+        request,
+        "reports/forms.html",
+        {
+            "units": units,
+            "year": year,
+            "committees": committees,
+            "import_form": form if import_units.exists() else None,
+        },
+    )
+
+
+@login_required
+def form_xlsx(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+    unit = _form_unit(request, unit_id)
+    rows = selectors.registration_rows([unit], year)
+    workbook = exports.registration_workbook([(unit, rows[unit.pk])], year)
+    response = HttpResponse(
+        exports.workbook_bytes(workbook), content_type=exports.XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="bieu-dang-ky-{unit.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+def form_print(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+    unit = _form_unit(request, unit_id)
+    rows = selectors.registration_rows([unit], year)
+    return render(request, "reports/form_print.html", _form_context([(unit, rows[unit.pk])], year))
+
+
+def _form_context(sheets, year: int) -> dict:
+    groups_by_sheet = []
+    for unit, initiatives in sheets:
+        groups = []
+        for _numeral, field in exports.GROUPS:
+            items = [
+                {
+                    "initiative": i,
+                    "individual": exports.individual_text(i),
+                    "content": exports.content_text(i),
+                    "replication": exports.replication_text(i),
+                }
+                for i in initiatives
+                if i.field == field
+            ]
+            groups.append({"heading": exports.group_heading(field), "items": items})
+        groups_by_sheet.append({"unit": unit, "groups": groups})
+    return {"sheets": groups_by_sheet, "year": year, "labels": exports.header_labels()}
+
+
+@login_required
+@require_POST
+def form_import(request: HttpRequest) -> HttpResponse:
+    units = selectors.import_units(request.user)
+    if not units.exists():
+        raise Http404
+    form = FormImport(request.POST, request.FILES, units=units)
+    errors: list = []
+    created = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = services.import_registration_form(
+                upload,
+                filename=upload.name,
+                unit=form.cleaned_data["unit"],
+                actor=request.user,
+                year=form.cleaned_data["year"],
+            )
+        except ImportRejected as exc:
+            errors = [str(e) for e in exc.errors]
+        except WorkflowError as exc:
+            errors = [str(exc.message)]
+    status = 200 if created else 400
+    if created:
+        messages.success(
+            request,
+            _("Đã tạo %(n)d bản dự thảo từ biểu mẫu.") % {"n": len(created)},
+        )
+    return render(
+        request,
+        "reports/form_import.html",
+        {"form": form, "errors": errors, "created": created},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def committee_forms(request: HttpRequest) -> HttpResponse:
+    committee, _committees = _committee(request)
+    year = _int(request.POST.get("year")) or timezone.localdate().year
+    job = _start_job(
+        request, ExportJob.Kind.REGISTRATION_FORMS, {"committee": committee.pk, "year": year}
+    )
+    return redirect("reports:job", job.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public list (no sign-in)
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    q = (request.GET.get("q") or "").strip()[:200]
+    year = _int(request.GET.get("year"))
+    field = request.GET.get("field", "")
+    unit_id = _int(request.GET.get("unit"))
+    qs = selectors.search_public_models(q=q, year=year, field=field, unit_id=unit_id)
+    page = Paginator(qs, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {
+        k: v for k, v in {"q": q, "year": year, "field": field, "unit": unit_id}.items() if v
+    }
+    return render(
+        request,
+        "reports/public_list.html",
+        {
+            "page": page,
+            "q": q,
+            "year": year,
+            "field": field,
+            "unit_id": unit_id,
+            "fields": Field.choices,
+            "years": selectors.public_years(),
+            "units": selectors.public_units(),
+            "filter_query": urlencode(filters),
+        },
+    )
+
+
+def _public_model(pk: int):
+    initiative = selectors.public_models().filter(pk=pk).first()
+    if initiative is None:
+        raise Http404
+    return initiative
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = _public_model(pk)
+    form = None
+    if request.user.is_authenticated:
+        units = selectors.import_units(request.user)
+        if units.exists():
+            form = ReplicateForm(units=units)
+    return render(
+        request,
+        "reports/public_detail.html",
+        {
+            "initiative": initiative,
+            "commendation": getattr(initiative, "commendation", None),
+            "replicate_form": form,
+            "is_commended": initiative.state == State.COMMENDED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def replicate(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _public_model(pk)
+    units = selectors.import_units(request.user)
+    if not units.exists():
+        raise Http404
+    form = ReplicateForm(request.POST, units=units)
+    if not form.is_valid():
+        raise Http404
+    try:
+        draft = services.start_replication(
+            source, unit=form.cleaned_data["unit"], actor=request.user
+        )
+    except WorkflowError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("reports:public_detail", source.pk)
+    messages.success(request, _("Đã tạo bản dự thảo nhân rộng mô hình. Hãy bổ sung thông tin."))
+    return redirect("workflows:initiative_detail", draft.pk)
