@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,6 +135,52 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A transition must not wait on a broker that is down: publish once, fail fast, and let the
+# outbox sweep hand the rows out when the broker is back.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Defaults installed into django-celery-beat's tables on the first beat start; administrators
+# edit them in the admin (Periodic tasks) afterwards.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": float(os.environ.get("NOTIFICATIONS_SWEEP_EVERY_SECONDS", "30")),
+    },
+    "notifications-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-registration-deadline": {
+        "task": "notifications.remind_registration_deadline",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "notifications-overdue-tasks": {
+        "task": "notifications.remind_overdue_tasks",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+
+# Notifications: links in e-mails, retries, the sweep, reminders (see notifications/).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
+NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = float(
+    os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "300")
+)
+NOTIFICATIONS_SWEEP_DELAY_SECONDS = float(os.environ.get("NOTIFICATIONS_SWEEP_DELAY_SECONDS", "20"))
+NOTIFICATIONS_SWEEP_LIMIT = 5000
+NOTIFICATIONS_BATCH_SIZE = 100
+NOTIFICATIONS_WEBHOOK_TIMEOUT = 10
+NOTIFICATIONS_DEADLINE_DAYS = [int(d) for d in env_list("NOTIFICATIONS_DEADLINE_DAYS", "14,7,1")]
+NOTIFICATIONS_ESCALATE_AFTER_DAYS = int(os.environ.get("NOTIFICATIONS_ESCALATE_AFTER_DAYS", "3"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -141,6 +188,10 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "danvankheo@localhost")
 
 # Evidence files: what a unit may attach to an initiative.

@@ -35,23 +35,23 @@ def enqueue(
     """Write one outbox row per recipient (deduplicated, first reason wins) inside the caller's
     transaction, plus one per active webhook of the committee named in the payload; after
     commit a Celery task delivers them (the periodic sweep catches any the broker missed)."""
-    seen: set[int] = set()
-    rows = []
+    by_recipient: dict[int, Outbox] = {}
     for message in messages:
-        if message.recipient_id in seen:
+        row = by_recipient.get(message.recipient_id)
+        if row is not None:
+            # Told once, for the first reason; a task named by a later reason still gets linked.
+            row.task_id = row.task_id or message.task_id
             continue
-        seen.add(message.recipient_id)
-        rows.append(
-            Outbox(
-                recipient_id=message.recipient_id,
-                event=event,
-                reason=message.reason,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                task_id=message.task_id,
-                payload=payload,
-            )
+        by_recipient[message.recipient_id] = Outbox(
+            recipient_id=message.recipient_id,
+            event=event,
+            reason=message.reason,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            task_id=message.task_id,
+            payload=payload,
         )
+    rows = list(by_recipient.values())
     committee_id = payload.get("committee_id")
     if committee_id and subject_type == "initiative":
         for webhook_id in Webhook.objects.filter(

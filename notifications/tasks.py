@@ -1,10 +1,41 @@
-"""Celery tasks; filled in by the delivery work."""
+"""Celery tasks. The work is in delivery.py and reminders.py; these are the thin entry points
+that the after-commit hook and Celery beat call."""
+
+from __future__ import annotations
 
 from celery import shared_task
 
 
-@shared_task
+@shared_task(name="notifications.deliver", acks_late=True)
 def deliver(ids: list[int]) -> int:
     from .delivery import deliver_rows
 
     return deliver_rows(ids)
+
+
+@shared_task(name="notifications.sweep")
+def sweep() -> int:
+    from .delivery import sweep as run
+
+    return run()
+
+
+@shared_task(name="notifications.send_digests")
+def send_digests() -> int:
+    from .delivery import send_digests as run
+
+    return run()
+
+
+@shared_task(name="notifications.remind_registration_deadline")
+def remind_registration_deadline() -> int:
+    from .reminders import remind_registration_deadline as run
+
+    return len(run())
+
+
+@shared_task(name="notifications.remind_overdue_tasks")
+def remind_overdue_tasks() -> int:
+    from .reminders import remind_overdue_tasks as run
+
+    return sum(len(v) for v in run().values())

@@ -607,7 +607,7 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
         if audience == notify.NEW_TASK_HOLDERS:
             for task in new_tasks:
                 if task.owner_id:
-                    messages.append(Message(task.owner_id, "task"))
+                    messages.append(Message(task.owner_id, "task", task.pk))
                 else:
                     anchor = (
                         initiative.unit
@@ -615,7 +615,7 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
                         else task.scope_unit
                     )
                     for pk in people_with_role_over(anchor, task.role).values_list("pk", flat=True):
-                        messages.append(Message(pk, "task"))
+                        messages.append(Message(pk, "task", task.pk))
         elif audience == notify.UNIT:
             for pk in Membership.objects.filter(
                 unit_id=initiative.unit_id,
@@ -647,6 +647,8 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
             "actor": str(actor),
             "comment": comment,
             "audit_seq": audit_seq,
+            "unit_id": initiative.unit_id,
+            "committee_id": initiative.campaign.committee_id,  # whose webhooks hear it
         },
     )
 
@@ -767,7 +769,7 @@ def _set_owner(task, owner, *, action, actor, meta) -> None:
         enqueue(
             event="task_assigned",
             subject_id=task.initiative_id,
-            messages=[Message(owner.pk, "task")],
+            messages=[Message(owner.pk, "task", task.pk)],
             payload={"title": task.initiative.title, "actor": str(actor), "task": task.pk},
         )
 

@@ -1,0 +1,271 @@
+"""Delivering outbox rows: claim, send on each channel, mark; retry with back-off; sweep; digest.
+
+Exactly-once rests on two things. A row is claimed by one worker at a time (SELECT … FOR UPDATE
+SKIP LOCKED, then pending → sending); a worker that dies holding a claim loses it when the lease
+runs out and the sweep hands the row out again. The in-app Notification has a unique FK to its
+row, so a second delivery of the same row cannot make a second notification; each channel's
+state is saved as soon as it is done, so a retry only redoes what had not finished.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterable
+
+import requests
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .messages import render
+from .models import Notification, Outbox, Preference
+
+log = logging.getLogger(__name__)
+
+State = Outbox.ChannelState
+Mode = Preference.Mode
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Seconds before the next try: base, 2×base, 4×base, … capped at an hour."""
+    base = settings.NOTIFICATIONS_RETRY_BASE_SECONDS
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def claim(ids: Iterable[int], *, now: datetime.datetime | None = None) -> list[Outbox]:
+    """Take the rows nobody else holds: pending, due, not locked by another worker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=list(ids), status=Outbox.Status.PENDING, next_attempt_at__lte=now)
+            .select_related("recipient", "webhook")
+            .order_by("pk")
+        )
+        if rows:
+            Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=Outbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    for row in rows:
+        row.status, row.claimed_at, row.attempts = Outbox.Status.SENDING, now, row.attempts + 1
+    return rows
+
+
+def deliver_rows(ids: Iterable[int]) -> int:
+    """Deliver what can be claimed among `ids`; return how many were sent."""
+    sent = 0
+    prefs: dict[int, Preference] = {}
+    for row in claim(ids):
+        try:
+            if row.webhook_id:
+                _post_webhook(row)
+            else:
+                pref = prefs.get(row.recipient_id)
+                if pref is None:
+                    pref = prefs[row.recipient_id] = _preference(row.recipient)
+                _deliver_to_person(row, pref)
+        except Exception as exc:  # noqa: BLE001 - any channel error becomes a retry
+            _failed_attempt(row, exc)
+            continue
+        done = Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
+            status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+        sent += done
+    return sent
+
+
+def _preference(user) -> Preference:
+    return Preference.objects.filter(user=user).first() or Preference(user=user)
+
+
+def _deliver_to_person(row: Outbox, pref: Preference) -> None:
+    user = row.recipient
+    if row.in_app_state == State.NONE:
+        if pref.in_app == Mode.DIGEST:
+            row.in_app_state = State.DIGEST
+        else:
+            _notification(row)
+            row.in_app_state = State.DONE
+        Outbox.objects.filter(pk=row.pk).update(in_app_state=row.in_app_state)
+    if row.email_state == State.NONE:
+        if not user.email or pref.email == Mode.OFF:
+            row.email_state = State.SKIPPED
+        elif pref.email == Mode.DIGEST:
+            row.email_state = State.DIGEST
+        else:
+            _email(row)
+            row.email_state = State.DONE
+        Outbox.objects.filter(pk=row.pk).update(email_state=row.email_state)
+
+
+def _notification(row: Outbox) -> Notification:
+    rendered = render(row)
+    try:
+        with transaction.atomic():
+            notification, _created = Notification.objects.get_or_create(
+                outbox=row,
+                defaults={
+                    "recipient_id": row.recipient_id,
+                    "event": row.event,
+                    "subject_id": row.subject_id,
+                    "title": rendered.title,
+                    "body": rendered.body,
+                    "url": rendered.url,
+                },
+            )
+    except IntegrityError:
+        # Another worker created it between our read and our insert: it exists, once.
+        notification = Notification.objects.get(outbox=row)
+    return notification
+
+
+def _email(row: Outbox) -> None:
+    rendered = render(row)
+    body = rendered.body
+    if rendered.url:
+        with translation.override(row.recipient.language or settings.LANGUAGE_CODE):
+            body += "\n\n" + _("Xem: %(url)s") % {"url": rendered.absolute_url()}
+    EmailMessage(
+        subject=rendered.title,
+        body=body,
+        to=[row.recipient.email],
+        headers={"X-DVK-Outbox": str(row.pk)},
+    ).send(fail_silently=False)
+
+
+def webhook_body(row: Outbox) -> bytes:
+    body = {
+        "id": row.pk,
+        "event": row.event,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "created": row.created.isoformat() if row.created else None,
+        **{k: row.payload.get(k) for k in ("title", "state", "actor", "comment", "unit_id")},
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _post_webhook(row: Outbox) -> None:
+    body = webhook_body(row)
+    response = requests.post(
+        row.webhook.url,
+        data=body,
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "X-DVK-Signature": sign(row.webhook.secret, body),
+            "X-DVK-Delivery": str(row.pk),  # receivers may deduplicate on it
+        },
+        timeout=settings.NOTIFICATIONS_WEBHOOK_TIMEOUT,
+    )
+    response.raise_for_status()
+
+
+def _failed_attempt(row: Outbox, exc: Exception) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
+            status=Outbox.Status.FAILED, last_error=error
+        )
+        log.error("outbox row %s failed after %s attempts: %s", row.pk, row.attempts, error)
+        return
+    delay = backoff(row.attempts)
+    Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
+        status=Outbox.Status.PENDING, next_attempt_at=timezone.now() + delay, last_error=error
+    )
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # In-process mode has no timer to wait on; the row waits for the sweep instead.
+        from .tasks import deliver
+
+        try:
+            deliver.apply_async([[row.pk]], countdown=delay.total_seconds())
+        except Exception:  # noqa: BLE001 - the sweep will pick it up
+            log.warning("could not schedule retry of outbox row %s", row.pk)
+
+
+def sweep(*, now: datetime.datetime | None = None) -> int:
+    """Hand out again what is still unsent: claims whose lease ran out (a worker died) and
+    pending rows older than the sweep delay (the broker was down, or a message was lost)."""
+    from .services import dispatch
+
+    now = now or timezone.now()
+    lease = datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
+    Outbox.objects.filter(status=Outbox.Status.SENDING, claimed_at__lt=now - lease).update(
+        status=Outbox.Status.PENDING
+    )
+    delay = datetime.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_DELAY_SECONDS)
+    ids = list(
+        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=now - delay)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_LIMIT]
+    )
+    batch = settings.NOTIFICATIONS_BATCH_SIZE
+    for start in range(0, len(ids), batch):
+        if not dispatch(ids[start : start + batch]):
+            break
+    return len(ids)
+
+
+def send_digests(*, now: datetime.datetime | None = None) -> int:
+    """Once a day: release held in-app notifications and send one e-mail per person listing
+    what they chose to hear in a digest. Returns how many people got an e-mail."""
+    now = now or timezone.now()
+    held = Outbox.objects.filter(Q(in_app_state=State.DIGEST) | Q(email_state=State.DIGEST))
+    recipients = set(held.values_list("recipient_id", flat=True))
+    mailed = 0
+    for recipient_id in sorted(recipients):
+        try:
+            mailed += _digest_for(recipient_id, now)
+        except Exception:  # noqa: BLE001 - one person's mail server error must not stop the rest
+            log.exception("digest for user %s failed; kept for tomorrow", recipient_id)
+    return mailed
+
+
+def _digest_for(recipient_id: int, now: datetime.datetime) -> int:
+    with transaction.atomic():
+        rows = list(
+            Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(Q(in_app_state=State.DIGEST) | Q(email_state=State.DIGEST))
+            .filter(recipient_id=recipient_id)
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        for row in rows:
+            if row.in_app_state == State.DIGEST:
+                _notification(row)
+        mail_rows = [r for r in rows if r.email_state == State.DIGEST]
+        if mail_rows:
+            _digest_email(mail_rows, now)
+        Outbox.objects.filter(pk__in=[r.pk for r in rows], in_app_state=State.DIGEST).update(
+            in_app_state=State.DONE
+        )
+        Outbox.objects.filter(pk__in=[r.pk for r in mail_rows]).update(email_state=State.DONE)
+    return 1 if mail_rows else 0
+
+
+def _digest_email(rows: list[Outbox], now: datetime.datetime) -> None:
+    user = rows[0].recipient
+    lines = []
+    for row in rows:
+        rendered = render(row)
+        lines.append(f"• {rendered.title}")
+        if rendered.body:
+            lines.extend("  " + line for line in rendered.body.splitlines())
+        if rendered.url:
+            lines.append("  " + rendered.absolute_url())
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("Bản tin thông báo ngày %(date)s (%(n)d tin)") % {
+            "date": timezone.localdate(now).strftime("%d/%m/%Y"),
+            "n": len(rows),
+        }
+    EmailMessage(subject=subject, body="\n".join(lines), to=[user.email]).send(fail_silently=False)

@@ -1,0 +1,139 @@
+"""Reminders and escalations, run by Celery beat. Each takes the clock as an argument so tests
+freeze it by passing a date; each (task or unit, threshold) is reminded once, recorded in
+ReminderLog whose unique constraint also stops two overlapping runs from both sending."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from units.models import Membership, Role
+from units.selectors import people_with_role_over
+from workflows.models import Campaign, InitiativeTask
+from workflows.selectors import quota_standing
+
+from .models import ReminderLog
+from .services import Message, enqueue
+
+ACTIVE_TASK = ("NEW", "ASSIGNED", "STARTED")
+
+
+def _record(kind: str, object_id: int, threshold: str, scope_id: int = 0) -> bool:
+    """True the first time (kind, object, scope, threshold) is seen; False ever after."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                kind=kind, object_id=object_id, scope_id=scope_id, threshold=threshold
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def deadline_threshold(days_left: int, thresholds: tuple[int, ...]) -> int | None:
+    """The most urgent threshold reached: 5 days left with (14, 7, 1) is the 7-day reminder."""
+    reached = [t for t in thresholds if 0 <= days_left <= t]
+    return min(reached) if reached else None
+
+
+def remind_registration_deadline(*, today: datetime.date | None = None) -> list[tuple[int, int]]:
+    """Before a campaign's registration deadline, tell the heads of units registered under the
+    quota. Returns (campaign id, unit id) pairs reminded by this run."""
+    today = today or timezone.localdate()
+    thresholds = tuple(settings.NOTIFICATIONS_DEADLINE_DAYS)
+    horizon = today + datetime.timedelta(days=max(thresholds))
+    reminded = []
+    campaigns = Campaign.objects.filter(
+        registration_deadline__gte=today, registration_deadline__lte=horizon
+    ).select_related("committee")
+    for campaign in campaigns:
+        days_left = (campaign.registration_deadline - today).days
+        threshold = deadline_threshold(days_left, thresholds)
+        if threshold is None:
+            continue
+        for row in quota_standing(campaign, under_only=True):
+            unit = row["unit"]
+            if not _record(ReminderLog.Kind.DEADLINE, unit.pk, f"d-{threshold}", campaign.pk):
+                continue
+            heads = Membership.objects.filter(
+                unit=unit, role=Role.UNIT_HEAD, is_active=True, user__is_active=True
+            ).values_list("user_id", flat=True)
+            enqueue(
+                event="deadline",
+                subject_type="campaign",
+                subject_id=campaign.pk,
+                messages=[Message(pk, "deadline") for pk in heads],
+                payload={
+                    "title": campaign.title or str(campaign),
+                    "unit": unit.name,
+                    "unit_id": unit.pk,
+                    "registered": row["registered"],
+                    "quota": row["quota"],
+                    "deadline": campaign.registration_deadline.strftime("%d/%m/%Y"),
+                    "days": days_left,
+                },
+            )
+            reminded.append((campaign.pk, unit.pk))
+    return reminded
+
+
+def _holders(task: InitiativeTask) -> list[int]:
+    if task.owner_id:
+        return [task.owner_id]
+    if not task.role or task.scope_unit_id is None:
+        return []
+    return list(people_with_role_over(task.scope_unit, task.role).values_list("pk", flat=True))
+
+
+def remind_overdue_tasks(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """Tasks past due remind whoever holds them (or may claim them); after a further delay the
+    committee's leaders are told. Returns the task ids reminded and escalated by this run."""
+    now = now or timezone.now()
+    escalate_after = datetime.timedelta(days=settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS)
+    tasks = (
+        InitiativeTask.objects.filter(status__in=ACTIVE_TASK, due_at__lt=now)
+        .exclude(role="")
+        .select_related("initiative__unit", "initiative__campaign", "scope_unit")
+        .order_by("due_at", "pk")
+    )
+    done: dict[str, list[int]] = {"overdue": [], "escalation": []}
+    for task in tasks:
+        initiative = task.initiative
+        payload = {
+            "title": initiative.title,
+            "unit": initiative.unit.name,
+            "unit_id": initiative.unit_id,
+            "step": str(task.flow_task.task_title) if task.flow_task else task.role,
+            "due": timezone.localtime(task.due_at).strftime("%d/%m/%Y"),
+            "state": initiative.state,
+        }
+        if _record(ReminderLog.Kind.OVERDUE, task.pk, "due"):
+            enqueue(
+                event="overdue",
+                subject_id=initiative.pk,
+                messages=[Message(pk, "overdue", task.pk) for pk in _holders(task)],
+                payload=payload,
+            )
+            done["overdue"].append(task.pk)
+        if task.due_at + escalate_after <= now and _record(
+            ReminderLog.Kind.ESCALATION,
+            task.pk,
+            f"due+{settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS}d",
+        ):
+            leaders = Membership.objects.filter(
+                unit_id=initiative.campaign.committee_id,
+                role=Role.COMMITTEE_LEADER,
+                is_active=True,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+            enqueue(
+                event="escalation",
+                subject_id=initiative.pk,
+                messages=[Message(pk, "escalation", task.pk) for pk in leaders],
+                payload=payload,
+            )
+            done["escalation"].append(task.pk)
+    return done
