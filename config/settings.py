@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+if env_bool("SERVER_TIMING", False):  # server time and SQL count per response (bench/)
+    MIDDLEWARE.insert(0, "config.middleware.ServerTimingMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

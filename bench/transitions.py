@@ -1,0 +1,236 @@
+"""Transitions per second through the one door, beside the raw-SQL floor, in the same run.
+
+One transition = `workflows.services.perform(pk, "approve", actor=head)`: lock the initiative
+(NOWAIT), check role and scope, complete the viewflow task and create the next one, the FSM
+transition, the audit hash chain, the outbox rows; one transaction. The floor is the same
+writes in raw SQL with psycopg (lock the row, update the state, insert one audit row and one
+outbox row, commit), as in ../shared/peers/floor.py.
+
+For each run and each client count (1, then 2 forked processes on disjoint initiatives) it
+prepares N submitted initiatives per client (untimed), then times N approves per client; the
+floor runs right after with the same counts. Throughput = transitions / wall time of the
+slowest client; latency = each call's own time (median, p95).
+
+usage:
+    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/transitions.py \
+        [--n 300] [--runs 3] [--peer]
+Run bench/generate.py first for a provincial-scale database (the door then works among 100,000
+initiatives and their tasks and audit rows). --peer also runs ../shared/peers/viewflow_plain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import _setup
+from _report import machine, pct
+
+_setup.django()
+
+from django.db import connection, connections  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from units.models import Membership, Role  # noqa: E402
+from workflows import services  # noqa: E402
+from workflows.models import Campaign  # noqa: E402
+
+REGISTRATION = {
+    "field": "kinh_te",
+    "title": "Mô hình đo tốc độ",
+    "address": "Xã A",
+    "problem": "Vấn đề",
+    "implementers": "Cán bộ",
+    "expected_results": "Kết quả",
+}
+FLOOR_SCHEMA = """
+DROP TABLE IF EXISTS f_item, f_audit, f_outbox;
+CREATE TABLE f_item (id bigserial primary key, state text not null, version int not null default 0);
+CREATE TABLE f_audit (id bigserial primary key, item_id bigint not null, actor int, src text,
+  dst text, at timestamptz default now(), comment text, prev_hash text);
+CREATE TABLE f_outbox (id bigserial primary key, item_id bigint, payload jsonb,
+  created timestamptz default now(), sent timestamptz);
+"""
+
+
+def _units_with_head_and_staff(count: int) -> list[tuple]:
+    """(unit, head, staff) for `count` different registering units that have a campaign."""
+    heads = {
+        m.unit_id: m
+        for m in Membership.objects.filter(role=Role.UNIT_HEAD, is_active=True).select_related(
+            "unit", "user"
+        )
+    }
+    staff = {}
+    for m in Membership.objects.filter(role=Role.UNIT_STAFF, unit_id__in=heads).select_related(
+        "user"
+    ):
+        staff.setdefault(m.unit_id, m.user)
+    picked = []
+    for unit_id, head in sorted(heads.items()):
+        if unit_id in staff:
+            picked.append((head.unit, head.user, staff[unit_id]))
+        if len(picked) == count:
+            return picked
+    raise SystemExit("Not enough units with a head and staff: run bench/generate.py first.")
+
+
+def prepare(n: int, clients: int) -> list[tuple[object, list[int]]]:
+    """For each client: a head and N of their unit's initiatives waiting for approval."""
+    year = Campaign.objects.order_by("-year").values_list("year", flat=True).first()
+    work = []
+    for unit, head, staff in _units_with_head_and_staff(clients):
+        ids = []
+        for _ in range(n):
+            initiative = services.create_initiative(
+                unit=unit, actor=staff, year=year, **REGISTRATION
+            )
+            services.perform(initiative.pk, "submit", actor=staff)
+            ids.append(initiative.pk)
+        work.append((head, ids))
+    return work
+
+
+def door_client(args) -> tuple[float, float, list[float]]:
+    head, ids = args
+    laps = []
+    start = time.perf_counter()
+    for pk in ids:
+        t = time.perf_counter()
+        services.perform(pk, "approve", actor=head)
+        laps.append(time.perf_counter() - t)
+    return start, time.perf_counter(), laps
+
+
+def floor_client(args) -> tuple[float, float, list[float]]:
+    import psycopg
+
+    dsn, offset, count, items = args
+    laps = []
+    states = ["a", "b"]
+    with psycopg.connect(dsn) as c:
+        start = time.perf_counter()
+        for i in range(count):
+            iid = (offset + i) % items + 1
+            t = time.perf_counter()
+            with c.transaction():
+                s = c.execute("SELECT state FROM f_item WHERE id=%s FOR UPDATE", (iid,)).fetchone()[
+                    0
+                ]
+                d = states[(states.index(s) + 1) % 2]
+                c.execute("UPDATE f_item SET state=%s, version=version+1 WHERE id=%s", (d, iid))
+                c.execute(
+                    "INSERT INTO f_audit(item_id, actor, src, dst, comment, prev_hash) "
+                    "VALUES (%s,1,%s,%s,'ok','x')",
+                    (iid, s, d),
+                )
+                c.execute("INSERT INTO f_outbox(item_id, payload) VALUES (%s, '{\"k\":1}')", (iid,))
+            laps.append(time.perf_counter() - t)
+        return start, time.perf_counter(), laps
+
+
+def run_pool(func, jobs) -> tuple[float, list[float]]:
+    connections.close_all()  # forked children open their own connections
+    with mp.get_context("fork").Pool(len(jobs)) as pool:
+        spans = pool.map(func, jobs)
+    total = sum(len(laps) for _, _, laps in spans)
+    wall = max(e for _, e, _ in spans) - min(s for s, _, _ in spans)
+    return total / wall, [lap for _, _, laps in spans for lap in laps]
+
+
+def dsn() -> str:
+    db = connection.settings_dict
+    return (
+        f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} "
+        f"user={db['USER'] or 'root'} dbname={db['NAME']}"
+    )
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=300, help="transitions per client per run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peer", action="store_true", help="also run peers/viewflow_plain")
+    args = parser.parse_args(argv)
+    print(machine())
+
+    # Queries of one approve, counted once.
+    ((head, ids),) = prepare(1, 1)
+    with CaptureQueriesContext(connection) as ctx:
+        services.perform(ids[0], "approve", actor=head)
+    print(f"door: {len(ctx.captured_queries)} SQL statements per approve (BEGIN/COMMIT included)")
+
+    with connection.cursor() as c:
+        c.execute(FLOOR_SCHEMA)
+        c.execute("INSERT INTO f_item(state) SELECT 'a' FROM generate_series(1, 10000)")
+    results: dict[tuple[str, int], list] = {}
+    for run in range(1, args.runs + 1):
+        for clients in (1, 2):
+            work = prepare(args.n, clients)
+            rate, laps = run_pool(door_client, work)
+            results.setdefault(("door", clients), []).append((rate, laps))
+            jobs = [(dsn(), k * 5000, args.n, 10000) for k in range(clients)]
+            frate, flaps = run_pool(floor_client, jobs)
+            results.setdefault(("floor", clients), []).append((frate, flaps))
+            print(
+                f"run {run} clients={clients}: door {rate:.0f}/s, floor {frate:.0f}/s, "
+                f"ratio {rate / frate:.3f}",
+                flush=True,
+            )
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS f_item, f_audit, f_outbox")
+
+    print(
+        "\nclients | door /s (median of runs) | floor /s | door/floor | door p50 / p95 ms"
+        " | floor p50 / p95 ms"
+    )
+    for clients in (1, 2):
+        door = results[("door", clients)]
+        floor = results[("floor", clients)]
+        d_rate = statistics.median(r for r, _ in door)
+        f_rate = statistics.median(r for r, _ in floor)
+        d_laps = [lap for _, laps in door for lap in laps]
+        f_laps = [lap for _, laps in floor for lap in laps]
+        print(
+            f"{clients} | {d_rate:.0f} | {f_rate:.0f} | {d_rate / f_rate:.3f} | "
+            f"{pct(d_laps, 50):.2f} / {pct(d_laps, 95):.2f} | "
+            f"{pct(f_laps, 50):.2f} / {pct(f_laps, 95):.2f}"
+        )
+    print("target: door/floor >= 0.333")
+
+    if args.peer:
+        peer = Path(_setup.ROOT).parent / "shared" / "peers" / "viewflow_plain" / "bench.py"
+        if not peer.exists():
+            print(f"peer not found at {peer}; skipped")
+            return
+        print("\n== peer: plain viewflow 2.4 (../shared/peers/viewflow_plain), same machine")
+        env = {**os.environ}
+        db = connection.settings_dict
+        subprocess.run(
+            [
+                "createdb",
+                "-h",
+                db["HOST"] or "127.0.0.1",
+                "-U",
+                db["USER"] or "root",
+                "peer_viewflow",
+            ],
+            capture_output=True,
+            check=False,
+        )
+        subprocess.run(
+            [sys.executable, str(peer), "--runs", str(args.runs)],
+            cwd=peer.parent,
+            env=env,
+            check=False,
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
