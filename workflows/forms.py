@@ -165,6 +165,7 @@ class ScoreForm(forms.Form):
                 min_value=0,
                 max_value=criterion.max_points,
                 decimal_places=2,
+                localize=True,
                 help_text=_("Tối đa %(max)s điểm") % {"max": criterion.max_points},
                 widget=forms.TextInput(
                     attrs={
@@ -303,6 +304,7 @@ class CampaignForm(forms.ModelForm):
             "public_comment_days",
             "council",
         )
+        localized_fields = ("pass_mark",)
         widgets = {
             "registration_deadline": DATE_INPUT,
             "council": forms.CheckboxSelectMultiple,
@@ -334,7 +336,12 @@ class CampaignForm(forms.ModelForm):
 class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Tiêu chí"), max_length=255, required=False)
     max_points = forms.DecimalField(
-        label=_("Điểm tối đa"), required=False, min_value=0, max_digits=6, decimal_places=2
+        label=_("Điểm tối đa"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        localize=True,
     )
 
     def clean(self):

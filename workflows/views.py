@@ -159,9 +159,24 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _task_visible_or_404(request: HttpRequest, pk: int) -> None:
+    """A task of an initiative outside the person's scope reads like a missing one."""
+    from .models import InitiativeTask
+
+    initiative_id = (
+        InitiativeTask.objects.filter(pk=pk).values_list("initiative_id", flat=True).first()
+    )
+    if (
+        initiative_id is None
+        or selectors.get_visible_initiative(request.user, initiative_id) is None
+    ):
+        raise Http404
+
+
 @login_required
 @require_POST
 def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    _task_visible_or_404(request, pk)
     try:
         task = services.claim_task(pk, actor=request.user, meta=_meta(request))
     except NotFound:
@@ -178,6 +193,7 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_release(request: HttpRequest, pk: int) -> HttpResponse:
+    _task_visible_or_404(request, pk)
     try:
         task = services.release_task(pk, actor=request.user, meta=_meta(request))
     except NotFound:
