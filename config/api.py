@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -117,6 +118,7 @@ def exception_handler(exc, context) -> Response | None:
     return Response(body, status=status_code, headers=headers)
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Any /api/v1/ address that matches no endpoint: the same 404 shape."""
     return JsonResponse(error_body("not_found", _("Không tìm thấy.")), status=404)
