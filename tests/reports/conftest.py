@@ -94,6 +94,11 @@ def walk(data: YearOfData, initiative, to_state: str, days: list[float]):
 
 
 @pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
 def year_of_data(db) -> YearOfData:
     world = build_world()
     year = world.year
