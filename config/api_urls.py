@@ -5,10 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from accounts import api as accounts_api
+from notifications import api as notifications_api
 from units import api as units_api
 from workflows import api as workflows_api
 
 from .api import not_found
+from .api_reports import committee_report
 
 router = SimpleRouter(trailing_slash=False)
 router.register("units", units_api.UnitViewSet, basename="unit")
@@ -16,6 +18,7 @@ router.register("initiatives", workflows_api.InitiativeViewSet, basename="initia
 router.register("tasks", workflows_api.TaskViewSet, basename="task")
 router.register("audit", workflows_api.AuditViewSet, basename="audit")
 router.register("campaigns", workflows_api.CampaignViewSet, basename="campaign")
+router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 app_name = "api"
 urlpatterns = [
@@ -24,6 +27,7 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("auth/token", accounts_api.TokenView.as_view(), name="token"),
     path("me", accounts_api.me, name="me"),
+    path("reports/committee", committee_report, name="committee-report"),
     *router.urls,
     re_path(r"^.*$", not_found),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import can_proceed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.request import Request
@@ -21,11 +21,12 @@ from rest_framework.response import Response
 from config.api import error_body, request_meta
 from units.selectors import committee_of, memberships_of
 
-from . import selectors, services
+from . import exports, selectors, services
 from .exceptions import Conflict, InvalidData, WorkflowError
-from .models import Campaign, IdempotencyKey, Initiative, InitiativeTask
+from .models import AuditEntry, Campaign, Field, IdempotencyKey, Initiative, InitiativeTask, State
 from .policy import ACTIONS, acting_role
 from .serializers import (
+    DATE_INPUTS,
     ActionSerializer,
     AuditEntrySerializer,
     CampaignSerializer,
@@ -285,15 +286,23 @@ class InitiativeViewSet(
 # ---------------------------------------------------------------------------------------------
 # Tasks
 
+BIG_ID = 2**62
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-class TaskFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
-        field_name="initiative__year", min_value=2000, max_value=2100
+
+class TaskQuerySerializer(serializers.Serializer):
+    """The task lists' filters (the same as the pages')."""
+
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    field = serializers.ChoiceField(choices=Field.choices, required=False)
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIG_ID, help_text="Đơn vị và các đơn vị trực thuộc."
     )
-
-    class Meta:
-        model = InitiativeTask
-        fields = ["year"]
+    state = serializers.ChoiceField(choices=State.choices, required=False)
+    overdue = serializers.BooleanField(required=False, default=False, help_text="Chỉ việc quá hạn.")
+    order = serializers.ChoiceField(
+        choices=[("due", "due"), ("-due", "-due")], required=False, help_text="Theo hạn xử lý."
+    )
 
 
 @extend_schema(tags=["tasks"])
@@ -302,39 +311,48 @@ class TaskViewSet(viewsets.GenericViewSet):
 
     serializer_class = TaskSerializer
     lookup_value_regex = ID
-    filterset_class = TaskFilter
     queryset = InitiativeTask.objects.none()
 
-    def _list(self, request, qs) -> Response:
-        qs = self.filter_queryset(qs)
+    def _list(self, request, selector) -> Response:
+        query = TaskQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        qs = selector(request.user, **query.validated_data)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(TaskSerializer(page, many=True).data)
 
-    @extend_schema(summary="Hộp việc: nhiệm vụ tôi đang giữ", responses=TaskSerializer(many=True))
+    @extend_schema(
+        summary="Hộp việc: nhiệm vụ tôi đang giữ",
+        parameters=[TaskQuerySerializer],
+        responses=TaskSerializer(many=True),
+    )
     @route(detail=False, methods=["get"])
     def inbox(self, request):
-        return self._list(request, selectors.inbox_for(request.user))
+        return self._list(request, selectors.inbox_for)
 
     @extend_schema(
-        summary="Hàng chờ: nhiệm vụ tôi có thể nhận", responses=TaskSerializer(many=True)
+        summary="Hàng chờ: nhiệm vụ tôi có thể nhận",
+        parameters=[TaskQuerySerializer],
+        responses=TaskSerializer(many=True),
     )
     @route(detail=False, methods=["get"])
     def queue(self, request):
-        return self._list(request, selectors.queue_for(request.user))
+        return self._list(request, selectors.queue_for)
 
-    @extend_schema(summary="Đã xử lý", responses=TaskSerializer(many=True))
+    @extend_schema(
+        summary="Đã xử lý", parameters=[TaskQuerySerializer], responses=TaskSerializer(many=True)
+    )
     @route(detail=False, methods=["get"])
     def archive(self, request):
-        return self._list(request, selectors.archive_for(request.user))
+        return self._list(request, selectors.archive_for)
 
     @extend_schema(summary="Nhận nhiệm vụ từ hàng chờ", request=None, responses=TaskSerializer)
-    @route(detail=True, methods=["post"], filterset_class=None)
+    @route(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
         return Response(TaskSerializer(task).data)
 
     @extend_schema(summary="Trả nhiệm vụ về hàng chờ", request=None, responses=TaskSerializer)
-    @route(detail=True, methods=["post"], filterset_class=None)
+    @route(detail=True, methods=["post"])
     def release(self, request, pk=None):
         task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
         return Response(TaskSerializer(task).data)
@@ -344,86 +362,84 @@ class TaskViewSet(viewsets.GenericViewSet):
 # Audit trail
 
 
-class AuditFilter(django_filters.FilterSet):
-    actor = django_filters.NumberFilter(min_value=1, max_value=2**62)
-    unit = django_filters.NumberFilter(min_value=1, max_value=2**62)
-    initiative = django_filters.NumberFilter(min_value=1, max_value=2**62)
-    action = django_filters.CharFilter(max_length=30)
-    state = django_filters.ChoiceFilter(
-        field_name="to_state", choices=lambda: Initiative._meta.get_field("state").choices
+class AuditQuerySerializer(serializers.Serializer):
+    """The audit search's filters (the same as the auditor's page)."""
+
+    actor = serializers.CharField(
+        required=False,
+        max_length=150,
+        help_text="Mã người dùng, hoặc một phần tên đăng nhập/họ tên.",
     )
-    date_from = django_filters.DateFilter(field_name="at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(field_name="at", lookup_expr="date__lte")
-
-    class Meta:
-        model = selectors.AuditEntry
-        fields = ["actor", "unit", "initiative", "action", "state", "date_from", "date_to"]
-
-
-def audit_in_scope(user):
-    """The audit entries `user` may read: those of the initiatives in their scope."""
-    return (
-        selectors.AuditEntry.objects.filter(
-            initiative__in=selectors.visible_initiatives(user).values("pk")
-        )
-        .select_related("actor", "unit")
-        .order_by("-seq")
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=BIG_ID, help_text="Đơn vị và các đơn vị trực thuộc."
     )
+    initiative = serializers.IntegerField(required=False, min_value=1, max_value=BIG_ID)
+    action = serializers.CharField(required=False, max_length=30)
+    state = serializers.ChoiceField(
+        choices=State.choices, required=False, help_text="Trạng thái trước hoặc sau bước."
+    )
+    date_from = serializers.DateField(required=False, input_formats=DATE_INPUTS)
+    date_to = serializers.DateField(required=False, input_formats=DATE_INPUTS)
+
+
+class AuditExportQuerySerializer(AuditQuerySerializer):
+    type = serializers.ChoiceField(
+        choices=[("csv", "csv"), ("xlsx", "xlsx")], required=False, default="csv"
+    )
+
+
+def _audit(request, query_class=AuditQuerySerializer):
+    query = query_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = dict(query.validated_data)
+    params.pop("type", None)
+    initiative = params.pop("initiative", None)
+    actor = params.get("actor")
+    if isinstance(actor, str) and actor.isdigit() and int(actor) >= BIG_ID:
+        params["actor"] = "0"
+    qs = selectors.audit_search(request.user, **params)
+    if initiative:
+        qs = qs.filter(initiative_id=initiative)
+    return qs, query.validated_data
 
 
 @extend_schema(tags=["audit"])
 class AuditViewSet(viewsets.GenericViewSet):
-    """The audit trail (read only), filtered and exported."""
+    """The audit trail (read only) in the caller's scope, filtered and exported."""
 
     serializer_class = AuditEntrySerializer
-    filterset_class = AuditFilter
-    queryset = selectors.AuditEntry.objects.none()
+    queryset = AuditEntry.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return selectors.AuditEntry.objects.none()
-        return audit_in_scope(self.request.user)
-
-    @extend_schema(summary="Nhật ký trong phạm vi", responses=AuditEntrySerializer(many=True))
+    @extend_schema(
+        summary="Nhật ký trong phạm vi",
+        parameters=[AuditQuerySerializer],
+        responses=AuditEntrySerializer(many=True),
+    )
     def list(self, request):
-        qs = self.filter_queryset(self.get_queryset())
+        qs, _params = _audit(request)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
 
     @extend_schema(
         summary="Xuất nhật ký (CSV hoặc Excel)",
-        parameters=[
-            OpenApiParameter("type", str, enum=["csv", "xlsx"], description="Mặc định csv.")
-        ],
+        parameters=[AuditExportQuerySerializer],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
-            (
-                200,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
     @route(detail=False, methods=["get"], pagination_class=None)
     def export(self, request):
-        kind = request.query_params.get("type", "csv")
-        if kind not in ("csv", "xlsx"):
-            raise InvalidData(field_errors={"type": [_("Chỉ xuất được csv hoặc xlsx.")]})
-        qs = self.filter_queryset(self.get_queryset()).order_by("seq")
-        body, content_type = _export(qs, kind)
+        qs, params = _audit(request, AuditExportQuerySerializer)
+        kind = params.get("type") or "csv"
+        qs = qs.order_by("seq")
+        if kind == "xlsx":
+            body, content_type = exports.audit_xlsx(qs), XLSX
+        else:
+            body, content_type = exports.audit_csv(qs), "text/csv; charset=utf-8"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="nhat-ky.{kind}"'
         return response
-
-
-def _export(qs, kind: str) -> tuple[bytes, str]:
-    from . import exports
-
-    if kind == "xlsx":
-        return (
-            exports.audit_xlsx(qs),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    return exports.audit_csv(qs), "text/csv; charset=utf-8"
 
 
 # ---------------------------------------------------------------------------------------------
