@@ -22,6 +22,7 @@ TITLES = {
     "prior_actor": _("Mô hình bạn đã xử lý: %(title)s"),
     "council": _("Hội đồng bình xét: %(title)s"),
     "task_cancelled": _("Nhiệm vụ đã hủy: %(title)s"),
+    "quorum": _("Đủ số thành viên đã chấm, mời kết thúc chấm điểm: %(title)s"),
     "deadline": _("Sắp hết hạn đăng ký mô hình “Dân vận khéo” (%(deadline)s)"),
     "overdue": _("Nhiệm vụ quá hạn: %(title)s"),
     "escalation": _("Nhiệm vụ quá hạn cần Ban chỉ đạo: %(title)s"),
@@ -42,6 +43,7 @@ SENTENCES = {
     "recognize": _("Mô hình “%(title)s” đã được công nhận (%(actor)s)."),
     "reject": _("Mô hình “%(title)s” không được công nhận (%(actor)s)."),
     "commend": _("Mô hình “%(title)s” đã được khen thưởng (%(actor)s ghi nhận)."),
+    "score": _("Hội đồng đã đủ số thành viên chấm điểm mô hình “%(title)s”."),
     "task_assigned": _("%(actor)s đã giao cho bạn nhiệm vụ về mô hình “%(title)s”."),
     "deadline": _(
         "Đơn vị %(unit)s mới đăng ký %(registered)s/%(quota)s mô hình; "

@@ -6,15 +6,21 @@ Delivery itself (in-app, e-mail, webhook) is in notifications.delivery, run by C
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification, Outbox, Preference, Webhook
 
 log = logging.getLogger(__name__)
+
+# After a failed publish, skip the broker for a few seconds (per process): connecting to a
+# broker that is down costs seconds, and the sweep delivers these rows once it is back.
+_broker_down_until = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,11 +86,15 @@ def dispatch(ids: list[int]) -> bool:
     has already committed; the sweep re-enqueues what is still pending."""
     from .tasks import deliver
 
+    global _broker_down_until
     if not ids:
         return True
+    if time.monotonic() < _broker_down_until:
+        return False  # it failed a moment ago: don't make every transition wait on it again
     try:
         deliver.delay(ids)
     except Exception:  # noqa: BLE001 - any broker error; the rows stay pending for the sweep
+        _broker_down_until = time.monotonic() + settings.NOTIFICATIONS_BROKER_COOLDOWN_SECONDS
         log.warning("broker unavailable; %d outbox rows left for the sweep", len(ids))
         return False
     return True

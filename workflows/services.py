@@ -606,6 +606,8 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
     for audience in audiences:
         if audience == notify.NEW_TASK_HOLDERS:
             for task in new_tasks:
+                if not notify.announced(task):
+                    continue
                 if task.owner_id:
                     messages.append(Message(task.owner_id, "task", task.pk))
                 else:
@@ -637,6 +639,8 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
                 messages.append(Message(pk, "council"))
         elif audience == notify.OPEN_TASK_HOLDERS:
             messages.extend(Message(pk, "task_cancelled") for pk in open_holders)
+        else:
+            messages.extend(notify.resolve(audience, initiative))
     enqueue(
         event=action,
         subject_id=initiative.pk,

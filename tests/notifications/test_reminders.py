@@ -1,0 +1,76 @@
+"""Reminder jobs with a frozen clock: the date is passed in, nothing is patched."""
+
+from __future__ import annotations
+
+import datetime
+
+from notifications.models import Outbox, ReminderLog
+from notifications.reminders import remind_overdue_tasks, remind_registration_deadline
+from tests.workflows.conftest import REGISTRATION, advance, draft
+from workflows import services
+from workflows.models import InitiativeTask, State
+
+
+def recipients(event: str) -> set[str]:
+    return set(Outbox.objects.filter(event=event).values_list("recipient__username", flat=True))
+
+
+def test_deadline_reminders_go_to_heads_of_units_under_quota_once_per_threshold(world):
+    deadline = world.campaign.registration_deadline
+    advance(world, draft(world), State.UNIT_REVIEW)  # Sở Nông nghiệp has registered its one
+    services.create_initiative(  # a draft does not count
+        unit=world.units["dept2"], actor=world.other_staff, year=world.year, **REGISTRATION
+    )
+
+    assert remind_registration_deadline(today=deadline - datetime.timedelta(days=20)) == []
+
+    first = remind_registration_deadline(today=deadline - datetime.timedelta(days=7))
+    assert sorted(first) == sorted(
+        [
+            (world.campaign.pk, world.units["dept2"].pk),
+            (world.other_campaign.pk, world.units["dept_b"].pk),
+        ]
+    )
+    assert recipients("deadline") == {"other_head", "b_head"}
+    row = Outbox.objects.get(event="deadline", recipient=world.other_head)
+    assert row.payload["registered"] == 0 and row.payload["quota"] == 1
+    # The same day again, or a day later under the same threshold: nothing new.
+    assert remind_registration_deadline(today=deadline - datetime.timedelta(days=7)) == []
+    assert remind_registration_deadline(today=deadline - datetime.timedelta(days=5)) == []
+    # The next threshold reminds again; after the deadline nobody is reminded.
+    assert len(remind_registration_deadline(today=deadline - datetime.timedelta(days=1))) == 2
+    assert remind_registration_deadline(today=deadline + datetime.timedelta(days=1)) == []
+    assert Outbox.objects.filter(event="deadline").count() == 4
+    assert ReminderLog.objects.filter(kind="deadline").count() == 4
+
+
+def test_overdue_tasks_remind_their_holder_then_escalate_to_the_leader(world, settings):
+    settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS = 3
+    a = advance(world, draft(world), State.UNIT_REVIEW)
+    b = advance(world, draft(world, title="Mô hình B"), State.SCREENING)
+    review = InitiativeTask.objects.get(initiative=a, role="unit_head", finished__isnull=True)
+    screening = InitiativeTask.objects.get(
+        initiative=b, role="committee_reviewer", finished__isnull=True
+    )
+    assert review.due_at < screening.due_at
+    Outbox.objects.all().delete()  # only reminders from here on
+
+    before = remind_overdue_tasks(now=review.due_at - datetime.timedelta(minutes=1))
+    assert before == {"overdue": [], "escalation": []}
+
+    late = remind_overdue_tasks(now=review.due_at + datetime.timedelta(hours=1))
+    assert late == {"overdue": [review.pk], "escalation": []}
+    assert recipients("overdue") == {"head"}
+    assert Outbox.objects.get(event="overdue").task_id == review.pk
+
+    later = review.due_at + datetime.timedelta(days=3, hours=1)
+    assert later < screening.due_at
+    assert remind_overdue_tasks(now=later) == {"overdue": [], "escalation": [review.pk]}
+    assert recipients("escalation") == {"leader"}
+
+    much_later = screening.due_at + datetime.timedelta(hours=1)
+    assert remind_overdue_tasks(now=much_later) == {"overdue": [screening.pk], "escalation": []}
+    assert recipients("overdue") == {"head", "reviewer"}
+    # Re-running changes nothing: each (task, threshold) once.
+    assert remind_overdue_tasks(now=much_later) == {"overdue": [], "escalation": []}
+    assert Outbox.objects.count() == 3
