@@ -11,7 +11,7 @@
       if (!isNaN(v)) { total += v; }
     });
     out.textContent = (Math.round(total * 100) / 100).toString().replace(".", ",");
-    state.textContent = total >= pass ? state.dataset.ok || "✓" : "";
+    state.textContent = "(" + (total >= pass ? state.dataset.ok : state.dataset.below) + ")";
   }
   inputs.forEach(function (i) { i.addEventListener("input", update); });
   update();
