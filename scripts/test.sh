@@ -21,6 +21,25 @@ PY
   fi
 fi
 
+# Browser tests (tests/e2e) drive Debian's chromium. Install it when missing and the machine
+# allows it (root with apt); otherwise say so loudly: the browser tests then skip with that reason
+# (CI sets REQUIRE_BROWSER=1, which turns the skip into a failure).
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing Debian's chromium for the browser tests (apt-get install -y chromium)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+      || echo "!! apt-get could not install chromium"
+  fi
+  if [ ! -x "$CHROMIUM" ]; then
+    echo "!! ============================================================================="
+    echo "!! No chromium at $CHROMIUM and it cannot be installed here (needs root + apt)."
+    echo "!! The browser tests (tests/e2e) will be SKIPPED. Install it with:"
+    echo "!!     sudo apt-get install -y chromium     (or set CHROMIUM_PATH)"
+    echo "!! ============================================================================="
+  fi
+fi
+
 echo "== ruff"
 "$BIN/ruff" check .
 
