@@ -388,6 +388,26 @@ class Gen:
                             ),
                         )
                         steps = steps[:5] + [steps[-1]]
+                    seq += 1
+                    entry = AuditEntry(
+                        seq=seq,
+                        at=created,
+                        initiative_id=ini.pk,
+                        actor_id=staff,
+                        on_behalf_of_id=None,
+                        role=Role.UNIT_STAFF,
+                        unit_id=unit.pk,
+                        action="create",
+                        from_state="",
+                        to_state=State.DRAFT,
+                        comment="",
+                        changes={"title": [None, ini.title]},
+                        request_id="",
+                        ip=None,
+                    )
+                    entry.prev_hash = prev_hash
+                    entry.hash = prev_hash = audit.chain_hash(prev_hash, audit.entry_payload(entry))
+                    entries.append(entry)
                     before = State.DRAFT
                     for action, node, role, after in steps:
                         scope = (
