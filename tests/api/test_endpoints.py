@@ -1,0 +1,115 @@
+"""The read endpoints beside the lifecycle: units, campaigns, audit and its export, notifications,
+the committee report, who am I; and the two ways to sign in (token, session)."""
+
+import csv
+import io
+
+from rest_framework.test import APIClient
+
+from notifications import delivery
+from notifications.models import Notification, Outbox
+from tests.workflows.conftest import advance, draft
+from workflows.models import State
+
+from .conftest import registration
+
+
+def test_units_within_scope(world, api):
+    staff = {u["code"]: u for u in api("staff").get("/units").json()["results"]}
+    assert set(staff) == {"SNN", "SNN_P1"}
+    assert staff["SNN_P1"]["parent"] == world.units["dept"].pk
+    reviewer = {u["code"] for u in api("reviewer").get("/units", page_size=100).json()["results"]}
+    assert {"SNN", "SYT", "SNN_P1"} <= reviewer and "SNN2" not in reviewer
+    assert api("staff").get(f"/units/{world.units['dept_b'].pk}").status_code == 404
+    committees = api("reviewer").get("/units", is_committee="true").json()["results"]
+    assert [u["code"] for u in committees] == ["BDVTU"]
+
+
+def test_campaigns_with_their_criteria(world, api):
+    campaigns = api("staff").get("/campaigns").json()["results"]
+    assert [c["id"] for c in campaigns] == [world.campaign.pk]
+    detail = api("member1").get(f"/campaigns/{world.campaign.pk}").json()
+    assert len(detail["criteria"]) == 6 and detail["max_total"] == "100.00"
+    assert api("b_staff").get(f"/campaigns/{world.campaign.pk}").status_code == 404
+
+
+def test_initiative_filters(world, api):
+    advance(world, draft(world), State.UNIT_REVIEW)
+    draft(world, form="individual", person_name="Nguyễn Thị B")
+    results = api("auditor").get("/initiatives", state="unit_review").json()["results"]
+    assert [i["state"] for i in results] == ["unit_review"]
+    assert len(api("auditor").get("/initiatives", form="individual").json()["results"]) == 1
+    assert api("auditor").get("/initiatives", year=world.year, field="kinh_te").json()["count"] == 2
+    assert api("auditor").get("/initiatives", unit=world.units["dept2"].pk).json()["count"] == 0
+    assert api("auditor").get("/initiatives", unit=world.units["province"].pk).json()["count"] == 2
+
+
+def test_audit_search_and_export(world, api):
+    initiative = advance(world, draft(world), State.SCREENING)
+    entries = api("auditor").get("/audit", action="approve").json()["results"]
+    assert [(e["action"], e["initiative"]) for e in entries] == [("approve", initiative.pk)]
+    assert api("auditor").get("/audit", actor="head").json()["count"] == 1
+    assert api("b_staff").get("/audit").json()["count"] == 0
+    exported = api("auditor").get("/audit/export", type="csv")
+    assert exported.status_code == 200
+    assert exported["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + 3  # header, then create, submit, approve
+    xlsx = api("auditor").get("/audit/export", type="xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert api("auditor").get("/audit/export", type="pdf").status_code == 400
+
+
+def test_notifications_list_and_mark_read(world, api):
+    advance(world, draft(world), State.SCREENING)
+    delivery.deliver_rows(Outbox.objects.values_list("pk", flat=True))
+    mine = api("staff").get("/notifications").json()
+    assert mine["count"] == Notification.objects.filter(recipient=world.staff).count() > 0
+    assert api("staff").get("/notifications/unread-count").json()["unread"] == mine["count"]
+    first = mine["results"][0]["id"]
+    others = list(Notification.objects.exclude(recipient=world.staff).values_list("pk", flat=True))
+    marked = api("staff").post("/notifications/mark-read", {"ids": [first, *others]}).json()
+    assert marked["marked"] == 1  # another person's notification is not touched
+    assert api("staff").get("/notifications", unread="true").json()["count"] == mine["count"] - 1
+    assert api("staff").post("/notifications/mark-all-read").json()["unread"] == 0
+    assert Notification.objects.exclude(recipient=world.staff).filter(read_at=None).count() == len(
+        others
+    )
+
+
+def test_committee_report(world, api):
+    advance(world, draft(world), State.IMPLEMENTING)
+    report = api("leader").get("/reports/committee", committee=world.units["bdv"].pk)
+    assert report.status_code == 200, report.json()
+    assert report.json()["total"] == 1
+    by_state = {row["key"]: row["count"] for row in report.json()["by_state"]}
+    assert by_state["implementing"] == 1
+    assert (
+        api("staff").get("/reports/committee", committee=world.units["bdv"].pk).status_code == 404
+    )
+
+
+def test_me(world, api):
+    me = api("leader").get("/me").json()
+    assert me["username"] == "leader"
+    assert [(m["unit"], m["role"]) for m in me["memberships"]] == [
+        (world.units["bdv"].pk, "committee_leader")
+    ]
+
+
+def test_a_system_gets_a_token_with_username_and_password(world):
+    client = APIClient()
+    token = client.post("/api/v1/auth/token", {"username": "staff", "password": "x"}).json()
+    assert token["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+    assert client.get("/api/v1/me").json()["username"] == "staff"
+    wrong = APIClient().post("/api/v1/auth/token", {"username": "staff", "password": "no"})
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid"
+
+
+def test_session_sign_in_works_and_needs_csrf_for_writes(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.staff)
+    assert client.get("/api/v1/initiatives").status_code == 200
+    refused = client.post("/api/v1/initiatives", registration(world), format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
