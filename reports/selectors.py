@@ -61,6 +61,10 @@ class Period:
     end: datetime.date
 
     @property
+    def quarter(self) -> int:
+        return (self.start.month - 1) // 3 + 1
+
+    @property
     def label(self) -> str:
         if self.kind == "month":
             return _("Tháng %(m)d/%(y)d") % {"m": self.start.month, "y": self.start.year}
@@ -366,3 +370,25 @@ def public_years() -> list[int]:
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def report_as_data(report: dict) -> dict:
+    """The report with plain values only (ids and names for units), for JSON and the API."""
+    campaign = report["campaign"]
+    return {
+        **{k: v for k, v in report.items() if k not in ("committee", "campaign", "under_quota")},
+        "committee": {"id": report["committee"].pk, "name": report["committee"].name},
+        "period_start": report["period_start"].isoformat(),
+        "period_end": report["period_end"].isoformat(),
+        "campaign": {"id": campaign.pk, "year": campaign.year} if campaign else None,
+        "under_quota": [
+            {
+                "unit_id": r["unit"].pk,
+                "name": r["unit"].name,
+                "registered": r["registered"],
+                "quota": r["quota"],
+                "missing": r["missing"],
+            }
+            for r in report["under_quota"]
+        ],
+    }

@@ -216,3 +216,13 @@ def test_a_pending_job_page_refreshes_itself(year_of_data, client):
     client.force_login(year_of_data.world.leader)
     page = client.get(reverse("reports:job", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and "<progress" in page
+
+
+def test_the_report_as_plain_data_is_json_ready(year_of_data):
+    import json
+
+    from reports.selectors import report_as_data
+
+    data = report_as_data(_report(year_of_data))
+    assert json.loads(json.dumps(data))["total"] == 6
+    assert data["under_quota"][0]["name"] == "Sở Y tế"
