@@ -14,6 +14,11 @@ urlpatterns = [
     path("bieu-mau/<int:unit_id>/<int:year>/in/", views.form_print, name="form_print"),
     path("bieu-mau/nhap/", views.form_import, name="form_import"),
     path("bieu-mau/ban-dan-van/", views.committee_forms, name="committee_forms"),
+    path(
+        "bieu-mau/ban-dan-van/<int:year>/in/",
+        views.committee_form_print,
+        name="committee_form_print",
+    ),
     path("cong-khai/", views.public_list, name="public_list"),
     path("cong-khai/<int:pk>/", views.public_detail, name="public_detail"),
     path("cong-khai/<int:pk>/nhan-rong/", views.replicate, name="replicate"),

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from units.services import ImportRejected
 from workflows.exceptions import WorkflowError
 from workflows.models import Field, State
 
-from . import exports, selectors, services
+from . import exports, jobs, selectors, services
 from .charts import bar_chart
 from .forms import FormImport, ReplicateForm
 from .models import ExportJob
@@ -181,7 +182,8 @@ def form_xlsx(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     response = HttpResponse(
         exports.workbook_bytes(workbook), content_type=exports.XLSX_CONTENT_TYPE
     )
-    response["Content-Disposition"] = f'attachment; filename="bieu-dang-ky-{unit.code}-{year}.xlsx"'
+    name = f"bieu-dang-ky-{slugify(unit.code) or unit.pk}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -247,6 +249,16 @@ def form_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "errors": errors, "created": created},
         status=status,
     )
+
+
+@login_required
+def committee_form_print(request: HttpRequest, year: int) -> HttpResponse:
+    """Every unit's form of a committee on one printable page, one unit per printed page."""
+    committee, _committees = _committee(request)
+    units = jobs.committee_form_units(committee, year)
+    rows = selectors.registration_rows(units, year)
+    sheets = [(unit, rows[unit.pk]) for unit in units]
+    return render(request, "reports/form_print.html", _form_context(sheets, year))
 
 
 @login_required

@@ -305,3 +305,36 @@ def test_import_only_into_the_persons_own_unit(world, registered, client):
     client.force_login(world.reviewer)
     response = client.post(reverse("reports:form_import"), {})
     assert response.status_code == 404
+
+
+def test_the_forms_page_for_a_unit_and_for_a_committee(world, registered, client):
+    client.force_login(world.staff)
+    html = client.get(reverse("reports:forms")).content.decode()
+    assert reverse("reports:form_xlsx", args=[world.units["dept"].pk, world.year]) in html
+    assert 'name="file"' in html  # staff may import
+    assert reverse("reports:committee_forms") not in html
+    client.force_login(world.reviewer)
+    html = client.get(reverse("reports:forms")).content.decode()
+    assert reverse("reports:committee_forms") in html
+    assert 'name="file"' not in html  # a committee does not register for its units
+    url = reverse("reports:committee_form_print", args=[world.year])
+    page = client.get(url).content.decode()
+    assert page.count('class="paper sheet"') == 2 and "Chợ nông sản sạch" in page
+    client.force_login(world.staff)
+    assert client.get(url).status_code == 404
+
+
+def test_a_failed_job_says_so(world, client):
+    from reports.models import ExportJob
+    from reports.tasks import run_export
+
+    job = ExportJob.objects.create(
+        kind="report", requested_by=world.leader, params={"committee": 0}
+    )
+    run_export(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error
+    client.force_login(world.leader)
+    html = client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert "Không xuất được tệp" in html
+    assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
