@@ -3,8 +3,8 @@ templates/reports/_bar_chart.html. No JavaScript, nothing fetched from elsewhere
 
 from __future__ import annotations
 
-LABEL_WIDTH = 230
-BAR_AREA = 330
+LABEL_WIDTH = 200
+BAR_AREA = 240
 BAR_HEIGHT = 20
 GAP = 8
 
@@ -31,7 +31,7 @@ def bar_chart(items: list[tuple[str, int | float | None]], *, title: str) -> dic
         "bars": bars,
         "label_width": LABEL_WIDTH,
         "label_x": LABEL_WIDTH - 6,
-        "width": LABEL_WIDTH + BAR_AREA + 60,
+        "width": LABEL_WIDTH + BAR_AREA + 50,
         "height": max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT),
         "bar_height": BAR_HEIGHT,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import statistics
 
 import pytest
@@ -154,6 +155,9 @@ def test_overview_page_for_the_committee_with_charts(year_of_data, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count("<svg") >= 3
+    # SVG coordinates stay "12.5" even where Vietnamese formats numbers as "12,5".
+    svg = html[html.index("<svg") :]
+    assert not re.search(r'(width|x|y)="\d+,\d', svg)
     assert 'data-figure="total">6<' in html
     assert "Sở Y tế" in html  # under quota
     assert "<script" not in html.split("<main", 1)[1]
