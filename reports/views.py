@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -191,7 +191,13 @@ def form_xlsx(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
 def form_print(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     unit = _form_unit(request, unit_id)
     rows = selectors.registration_rows([unit], year)
-    return render(request, "reports/form_print.html", _form_context([(unit, rows[unit.pk])], year))
+    return _render_form(request, [(unit, rows[unit.pk])], year)
+
+
+def _render_form(request: HttpRequest, sheets, year: int) -> HttpResponse:
+    # The provincial paper form: Vietnamese whatever the reader's language, like the .xlsx.
+    with translation.override("vi"):
+        return render(request, "reports/form_print.html", _form_context(sheets, year))
 
 
 def _form_context(sheets, year: int) -> dict:
@@ -257,8 +263,7 @@ def committee_form_print(request: HttpRequest, year: int) -> HttpResponse:
     committee, _committees = _committee(request)
     units = jobs.committee_form_units(committee, year)
     rows = selectors.registration_rows(units, year)
-    sheets = [(unit, rows[unit.pk]) for unit in units]
-    return render(request, "reports/form_print.html", _form_context(sheets, year))
+    return _render_form(request, [(unit, rows[unit.pk]) for unit in units], year)
 
 
 @login_required

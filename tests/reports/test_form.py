@@ -175,6 +175,10 @@ def test_the_printable_form(world, registered, client):
     assert response.status_code == 200
     assert html.count('<tr class="group">') == 4
     assert "THỦ TRƯỞNG ĐƠN VỊ" in html and "Chợ nông sản sạch" in html
+    # The paper form stays Vietnamese for a reader who chose English.
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("reports:form_print", args=[world.units["dept"].pk, world.year]))
+    assert "I. LĨNH VỰC KINH TẾ" in html.content.decode()
 
 
 def test_form_export_is_404_outside_the_persons_units(world, registered, client):
