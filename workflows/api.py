@@ -22,13 +22,14 @@ from config.api import error_body, request_meta
 from units.selectors import committee_of, memberships_of
 
 from . import exports, selectors, services
-from .exceptions import Conflict, InvalidData, WorkflowError
+from .exceptions import Conflict, InvalidData, NotAllowed, WorkflowError
 from .models import AuditEntry, Campaign, Field, IdempotencyKey, Initiative, InitiativeTask, State
 from .policy import ACTIONS, acting_role
 from .serializers import (
     DATE_INPUTS,
     ActionSerializer,
     AuditEntrySerializer,
+    CampaignCreateSerializer,
     CampaignSerializer,
     InitiativeCreateSerializer,
     InitiativeDetailSerializer,
@@ -470,9 +471,27 @@ def campaigns_for(user):
     return qs.filter(committee_id__in=committees)
 
 
+def led_committees(user):
+    """Committees the person leads (who may open a campaign)."""
+    from units.models import Role, Unit
+
+    return Unit.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.COMMITTEE_LEADER,
+        memberships__is_active=True,
+        is_committee=True,
+    ).distinct()
+
+
 @extend_schema(tags=["campaigns"])
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
-    """Campaigns (đợt thi đua) with their criteria, pass mark and quorum."""
+class CampaignViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Campaigns (đợt thi đua) with their criteria, pass mark and quorum; a committee leader
+    opens one."""
 
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilter
@@ -482,3 +501,41 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Campaign.objects.none()
         return campaigns_for(self.request.user)
+
+    @extend_schema(
+        summary="Mở đợt thi đua (lãnh đạo Ban Dân vận)",
+        request=CampaignCreateSerializer,
+        responses={201: CampaignSerializer},
+    )
+    def create(self, request):
+        committees = led_committees(request.user)
+        if not committees.exists():
+            raise NotAllowed(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
+        committee_id = request.data.get("committee") if hasattr(request.data, "get") else None
+        committee = (
+            committees.filter(pk=committee_id).first()
+            if isinstance(committee_id, int) and 0 < committee_id < BIG_ID
+            else None
+        )
+        body = CampaignCreateSerializer(
+            data=request.data,
+            committees=committees,
+            council_candidates=(
+                selectors.council_candidates(committee)
+                if committee is not None
+                else Campaign.council.rel.model.objects.none()
+            ),
+        )
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        committee = fields.pop("committee")
+        criteria = [(c["name"], c["max_points"]) for c in fields.pop("criteria", [])]
+        try:
+            with transaction.atomic():
+                campaign = services.create_campaign(
+                    committee=committee, criteria=criteria, **fields
+                )
+        except IntegrityError:
+            raise Conflict(_("Ban đã có đợt thi đua của năm này.")) from None
+        campaign = campaigns_for(request.user).get(pk=campaign.pk)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)

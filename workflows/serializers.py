@@ -64,6 +64,50 @@ class CampaignSerializer(serializers.ModelSerializer):
         ]
 
 
+class CriterionInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    max_points = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0)
+
+
+class CampaignCreateSerializer(serializers.ModelSerializer):
+    """A committee leader opens the year's campaign; criteria default to the standard set."""
+
+    committee = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.none(), help_text="Ban Dân vận do người gọi lãnh đạo."
+    )
+    criteria = CriterionInputSerializer(
+        many=True, required=False, help_text="Bỏ trống: bộ tiêu chí mặc định (tổng 100 điểm)."
+    )
+    council = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Campaign.objects.none()
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "committee",
+            "year",
+            "title",
+            "registration_deadline",
+            "allow_late_registration",
+            "pass_mark",
+            "quorum",
+            "quota_per_unit",
+            "public_comment_days",
+            "council",
+            "criteria",
+        ]
+        extra_kwargs = {"registration_deadline": {"required": False}}
+        validators: list = []  # (committee, year) once: the service says so, in our shape
+
+    def __init__(self, *args, committees=None, council_candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if committees is not None:
+            self.fields["committee"].queryset = committees
+        if council_candidates is not None:
+            self.fields["council"].child_relation.queryset = council_candidates
+
+
 # ---------------------------------------------------------------------------------------------
 # Tasks
 

@@ -113,3 +113,34 @@ def test_session_sign_in_works_and_needs_csrf_for_writes(world):
     assert client.get("/api/v1/initiatives").status_code == 200
     refused = client.post("/api/v1/initiatives", registration(world), format="json")
     assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+
+
+def test_a_committee_leader_opens_a_campaign(world, api):
+    body = {
+        "committee": world.units["bdv"].pk,
+        "year": world.year + 1,
+        "pass_mark": "75",
+        "quorum": 2,
+        "council": [world.member1.pk, world.member2.pk],
+        "criteria": [
+            {"name": "Hiệu quả", "max_points": "60"},
+            {"name": "Lan tỏa", "max_points": 40},
+        ],
+    }
+    created = api("leader").post("/campaigns", body)
+    assert created.status_code == 201, created.json()
+    assert [c["name"] for c in created.json()["criteria"]] == ["Hiệu quả", "Lan tỏa"]
+    assert created.json()["registration_deadline"] == f"{world.year + 1}-03-31"
+    again = api("leader").post("/campaigns", body)
+    assert again.status_code == 400 and again.json()["field_errors"]
+    assert api("reviewer").post("/campaigns", body).status_code == 403
+    other = api("b_leader").post("/campaigns", body)
+    assert other.status_code == 400 and "committee" in other.json()["field_errors"]
+    strangers = api("leader").post(
+        "/campaigns", {**body, "year": world.year + 2, "council": [world.b_member.pk]}
+    )
+    assert strangers.status_code == 400 and "council" in strangers.json()["field_errors"]
+    default = api("leader").post(
+        "/campaigns", {"committee": world.units["bdv"].pk, "year": world.year + 3}
+    )
+    assert default.status_code == 201 and default.json()["max_total"] == "100.00"
