@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -74,10 +74,13 @@ def deliver_rows(ids: Iterable[int]) -> int:
         except Exception as exc:  # noqa: BLE001 - any channel error becomes a retry
             _failed_attempt(row, exc)
             continue
-        done = Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
-            status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
+        sent += Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
+            status=Outbox.Status.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            in_app_state=row.in_app_state,
+            email_state=row.email_state,
         )
-        sent += done
     return sent
 
 
@@ -88,12 +91,13 @@ def _preference(user) -> Preference:
 def _deliver_to_person(row: Outbox, pref: Preference) -> None:
     user = row.recipient
     if row.in_app_state == State.NONE:
+        # Repeating this after a crash is harmless (the unique FK), so its state is only
+        # saved with the final "sent".
         if pref.in_app == Mode.DIGEST:
             row.in_app_state = State.DIGEST
         else:
             _notification(row)
             row.in_app_state = State.DONE
-        Outbox.objects.filter(pk=row.pk).update(in_app_state=row.in_app_state)
     if row.email_state == State.NONE:
         if not user.email or pref.email == Mode.OFF:
             row.email_state = State.SKIPPED
@@ -102,28 +106,30 @@ def _deliver_to_person(row: Outbox, pref: Preference) -> None:
         else:
             _email(row)
             row.email_state = State.DONE
-        Outbox.objects.filter(pk=row.pk).update(email_state=row.email_state)
-
-
-def _notification(row: Outbox) -> Notification:
-    rendered = render(row)
-    try:
-        with transaction.atomic():
-            notification, _created = Notification.objects.get_or_create(
-                outbox=row,
-                defaults={
-                    "recipient_id": row.recipient_id,
-                    "event": row.event,
-                    "subject_id": row.subject_id,
-                    "title": rendered.title,
-                    "body": rendered.body,
-                    "url": rendered.url,
-                },
+            # Saved at once: a retry after a later error must not send the e-mail again.
+            Outbox.objects.filter(pk=row.pk).update(
+                email_state=row.email_state, in_app_state=row.in_app_state
             )
-    except IntegrityError:
-        # Another worker created it between our read and our insert: it exists, once.
-        notification = Notification.objects.get(outbox=row)
-    return notification
+
+
+def _notification(row: Outbox) -> None:
+    """Insert the row's notification unless it exists (ON CONFLICT DO NOTHING on the unique
+    outbox FK): one query, and a second delivery of the same row is a no-op."""
+    rendered = render(row)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=row.recipient_id,
+                outbox=row,
+                event=row.event,
+                subject_id=row.subject_id,
+                title=rendered.title,
+                body=rendered.body,
+                url=rendered.url,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _email(row: Outbox) -> None:
