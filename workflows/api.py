@@ -57,6 +57,14 @@ def available_actions(initiative: Initiative, user) -> list[str]:
             continue
         if people is None:
             people = [user, *services.delegators_of(user)]
+        if name == "score":
+            # Each member scores once, through their own task: offered while they hold it.
+            holders = {p.pk for p in people}
+            if not any(
+                t.owner_id in holders and t.flow_task.name == "score"
+                for t in selectors.open_tasks(initiative)
+            ):
+                continue
         if any(acting_role(initiative, person, name) is not None for person in people):
             names.append(name)
     return names

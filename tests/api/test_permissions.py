@@ -103,3 +103,13 @@ def test_scores_by_member_and_points_keys(world, api):
     assert api("member1").act(initiative.pk, "score", {"points": points}).status_code == 200
     twice = api("member1").act(initiative.pk, "score", {"points": points})
     assert twice.status_code == 409
+
+
+def test_score_is_offered_once_to_each_member(world, api):
+    initiative = _ready(world, "score", "scoring")
+    path = f"/initiatives/{initiative.pk}"
+    assert api("member1").get(path).json()["available_actions"] == ["score"]
+    points = {str(k): v for k, v in full_points(world.campaign).items()}
+    after = api("member1").act(initiative.pk, "score", {"points": points}).json()
+    assert after["available_actions"] == []
+    assert api("member2").get(path).json()["available_actions"] == ["score"]
