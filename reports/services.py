@@ -58,7 +58,9 @@ def _grid(file: IO[bytes], filename: str) -> list[list[str]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # From A1 explicitly, so that row numbers match what the person sees in Excel.
+        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        return [[_cell_text(v) for v in row] for row in rows]
     finally:
         workbook.close()
 

@@ -342,3 +342,20 @@ def test_a_failed_job_says_so(world, client):
     html = client.get(reverse("reports:job", args=[job.pk])).content.decode()
     assert "Không xuất được tệp" in html
     assert client.get(reverse("reports:job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_year_without_a_campaign_is_refused_as_a_whole(world, registered, client):
+    content = _export(client, world)
+    before = _counts()
+    client.force_login(world.other_staff)
+    response = client.post(
+        reverse("reports:form_import"),
+        {
+            "unit": world.units["dept2"].pk,
+            "year": world.year + 1,
+            "file": SimpleUploadedFile("bieu.xlsx", content),
+        },
+    )
+    assert response.status_code == 400
+    assert f"chưa mở đợt thi đua năm {world.year + 1}" in response.content.decode()
+    assert _counts() == before
