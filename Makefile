@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint
+.PHONY: run test install lint worker
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## Celery worker + beat for notifications and reminders (needs REDIS_URL, e.g. redis://127.0.0.1:6379/0).
+worker: $(STAMP)
+	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/celery -A config worker -B --concurrency=2 --loglevel=INFO
