@@ -289,11 +289,11 @@ def _available_actions(user, initiative: Initiative) -> list:
     from .policy import acting_role
 
     found = []
+    people = [user, *services.delegators_of(user)]
     for name, spec in ACTIONS.items():
         method = getattr(initiative, services.METHODS.get(name, name))
         if not can_proceed(method, check_conditions=False):
             continue
-        people = [user, *services.delegators_of(user)]
         if any(acting_role(initiative, person, name) for person in people):
             found.append(spec)
     return found

@@ -22,12 +22,17 @@ pytestmark = pytest.mark.timeout(180)
 TITLE = "Tổ tự quản đường làng sáng – xanh – sạch"
 
 
+def nav(s, name: str) -> None:
+    """Follow a link of the top navigation."""
+    s.page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+
+
 def open_task(s, title: str) -> None:
     """From "Nhiệm vụ", open the initiative whose task waits in my inbox."""
     page = s.page
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Nhiệm vụ"
-    ).click()
+    nav(s, "Nhiệm vụ")
     row = page.get_by_role("row").filter(has_text=title)
     row.get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title).wait_for()
@@ -64,7 +69,7 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
     # ---- The unit's staff registers and submits.
     staff = login("staff")
     page = staff.page
-    page.get_by_role("link", name="Đơn vị tôi").click()
+    nav(staff, "Đơn vị tôi")
     page.get_by_text("còn thiếu 1 mô hình").wait_for()
     assert page.get_by_text(re.compile(r"còn \d+ ngày")).is_visible()
     staff.shot("01-unit-dashboard-empty")
@@ -92,7 +97,7 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
     # ---- The unit head approves from the inbox.
     head = login("head")
     open_task(head, TITLE)
-    head.page.get_by_role("link", name="Nhiệm vụ").first.click()
+    nav(head, "Nhiệm vụ")
     head.shot("04-head-inbox")
     open_task(head, TITLE)
     do(head, "Duyệt, ký gửi Ban Dân vận", lambda p: p.get_by_label("Ý kiến").fill("Đồng ý"))
@@ -101,7 +106,7 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
     # ---- The committee reviewer claims from the queue and accepts.
     reviewer = login("reviewer")
     page = reviewer.page
-    page.get_by_role("link", name="Nhiệm vụ").first.click()
+    nav(reviewer, "Nhiệm vụ")
     page.get_by_role("link", name="Việc có thể nhận").click()
     reviewer.shot("05-reviewer-queue")
     page.get_by_role("row").filter(has_text=TITLE).get_by_role("button", name="Nhận việc").click()
@@ -167,7 +172,7 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
 
     do(leader, "Ghi nhận khen thưởng", commendation)
     assert state(leader) == "Đã khen thưởng"
-    leader.page.get_by_role("link", name="Nhiệm vụ").first.click()
+    nav(leader, "Nhiệm vụ")
     leader.page.get_by_role("link", name="Việc đã làm").click()
     assert leader.page.get_by_role("row").filter(has_text=TITLE).count() == 3
     leader.shot("07-leader-archive")
@@ -193,14 +198,14 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
     assert timeline.get_by_role("cell", name="Đồng ý", exact=True).count() == 1  # the comment
     assert "Bằng khen" in staff.page.content()
     staff.shot("08-unit-timeline")
-    staff.page.get_by_role("link", name="Đơn vị tôi").click()
+    nav(staff, "Đơn vị tôi")
     assert staff.page.get_by_text("đã đạt chỉ tiêu").is_visible()
     staff.shot("09-unit-dashboard")
 
     # ---- The auditor finds it all and exports it.
     auditor = login("auditor")
     page = auditor.page
-    page.get_by_role("link", name="Nhật ký").click()
+    nav(auditor, "Nhật ký")
     page.get_by_label("Người thực hiện").fill("leader")
     page.get_by_label("Người thực hiện").press("Enter")
     rows = page.locator("table.list tbody tr")
@@ -244,7 +249,7 @@ def test_the_leader_sets_up_next_years_campaign(e2e_world, login):
     world = e2e_world
     leader = login("leader")
     page = leader.page
-    page.get_by_role("link", name="Đợt thi đua").click()
+    nav(leader, "Đợt thi đua")
     page.get_by_role("link", name="Mở đợt thi đua mới").click()
     page.get_by_label("Năm").fill(str(world.year + 1))
     page.get_by_label("Hạn đăng ký").fill(f"31/03/{world.year + 1}")
@@ -271,6 +276,6 @@ def test_outsiders_get_not_found_and_the_language_switches_to_english(e2e_world,
     response = outsider.page.goto(f"/mo-hinh/{initiative.pk}/thao-tac/approve/")
     assert response.status == 404
     outsider.page.goto("/")
-    outsider.page.get_by_label("Ngôn ngữ").select_option("en")
-    outsider.page.wait_for_load_state()
+    with outsider.page.expect_navigation():
+        outsider.page.get_by_label("Ngôn ngữ").select_option("en")
     assert outsider.page.locator("html").get_attribute("lang") == "en"
