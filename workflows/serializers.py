@@ -274,9 +274,15 @@ class InitiativeCreateSerializer(InitiativeFieldsSerializer):
     year = serializers.IntegerField(
         required=False, min_value=2000, max_value=2100, help_text="Mặc định: năm nay."
     )
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        write_only=True,
+        help_text="Tệp minh chứng (multipart/form-data).",
+    )
 
     class Meta(InitiativeFieldsSerializer.Meta):
-        fields = ["unit", "year", *EDITABLE_FIELDS]
+        fields = ["unit", "year", *EDITABLE_FIELDS, "attachments"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -106,3 +106,14 @@ def test_return_needs_a_reason_and_says_so_in_the_error_shape(world, api):
     assert "comment" in body["field_errors"]
     returned = api("head").act(pk, "return", {"comment": "Bổ sung địa chỉ"})
     assert returned.json()["state"] == "draft"
+
+
+def test_register_with_evidence_files_as_multipart(world, api):
+    body = {**registration(world), "attachments": [pdf("a.pdf"), pdf("b.pdf")]}
+    created = api("staff").post("/initiatives", body, fmt="multipart")
+    assert created.status_code == 201, created.json()
+    assert sorted(a["original_name"] for a in created.json()["attachments"]) == ["a.pdf", "b.pdf"]
+    refused = api("staff").post(
+        "/initiatives", {**registration(world), "attachments": [pdf("x.exe")]}, fmt="multipart"
+    )
+    assert refused.status_code == 400
