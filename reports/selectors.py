@@ -5,7 +5,9 @@ Which initiatives a committee's report covers: those of the committee's campaign
 lies in the period's years and that were registered (created) on or before the period's end.
 A month, quarter or half-year report is therefore the year's figures "as at" the period's end
 (lũy kế từ đầu năm), and a 3- or 5-year review covers every year of its range. Each figure
-counts every initiative of that set, whatever its state; "by state" shows the current state.
+counts every initiative of that set, whatever its state. States (and so "recognised" and
+"commended") are those at the period's end, read from the audit trail; units under quota are
+today's standing in the campaign of the period's last year.
 """
 
 from __future__ import annotations
@@ -224,9 +226,14 @@ def committee_report(
             "state",
         )
     )
-    in_period = [r for r in rows if r["year"] >= period_start.year]
     # A subquery rather than a list of ids: a 5-year review may cover thousands.
-    ids = base.filter(year__gte=period_start.year).values("pk")
+    entries = _state_changes(base.filter(year__gte=first_year).values("pk"), end_moment)
+    in_period_ids = {r["pk"] for r in rows if r["year"] >= period_start.year}
+    state_at_end, stays = _walk(entries, in_period_ids, start_moment)
+    for r in rows:
+        # The state as at the period's end (today's for a period that has not ended yet).
+        r["state"] = state_at_end.get(r["pk"], r["state"])
+    in_period = [r for r in rows if r["pk"] in in_period_ids]
 
     by_unit: dict[int, dict] = {}
     for r in sorted(in_period, key=lambda r: r["unit__path"]):
@@ -274,39 +281,52 @@ def committee_report(
         "commended": states.get(State.COMMENDED, 0),
         "campaign": campaign,
         "under_quota": under_quota,
-        "steps": _step_times(
-            ids, {r["pk"]: r["title"] for r in in_period}, start_moment, end_moment
-        ),
+        "steps": _step_figures(stays, {r["pk"]: r["title"] for r in in_period}),
         "trend": trend,
     }
 
 
-def _step_times(
-    ids: QuerySet,
-    titles: Mapping[int, str],
-    start_moment: datetime.datetime,
-    end_moment: datetime.datetime,
-) -> list[dict]:
-    """Time spent in each step: from the audit entry that entered a state to the one that left
-    it, counting the stays that ended within the period. One query."""
-    entries = (
+def _state_changes(ids: QuerySet, end_moment: datetime.datetime) -> list[tuple]:
+    """(initiative id, time, state entered) of every change of state before `end_moment`,
+    each initiative's in order. One query."""
+    return list(
         AuditEntry.objects.filter(initiative_id__in=ids, at__lt=end_moment)
         .filter(Q(action="create") | ~Q(from_state=F("to_state")))
         .order_by("initiative_id", "seq")
         .values_list("initiative_id", "at", "to_state")
     )
-    durations: dict[str, list[tuple[float, int]]] = defaultdict(list)
+
+
+def _walk(
+    entries: list[tuple], counted: set[int], start_moment: datetime.datetime
+) -> tuple[dict[int, str], dict[str, list[tuple[float, int]]]]:
+    """Each initiative's last state, and per state the stays (days, initiative id) of the
+    `counted` initiatives that ended at or after `start_moment`: from the entry that entered
+    a state to the one that left it."""
+    state_at_end: dict[int, str] = {}
+    stays: dict[str, list[tuple[float, int]]] = defaultdict(list)
     previous: tuple[int, datetime.datetime, str] | None = None
     for initiative_id, at, to_state in entries:
-        if previous and previous[0] == initiative_id and at >= start_moment:
-            durations[previous[2]].append((_days(at - previous[1]), initiative_id))
+        if (
+            previous
+            and previous[0] == initiative_id
+            and at >= start_moment
+            and initiative_id in counted
+        ):
+            stays[previous[2]].append((_days(at - previous[1]), initiative_id))
         previous = (initiative_id, at, to_state)
+        state_at_end[initiative_id] = to_state
+    return state_at_end, stays
+
+
+def _step_figures(stays: dict[str, list[tuple[float, int]]], titles: Mapping[int, str]) -> list:
+    """Per step: how many stays, their mean and median in days, and the slowest."""
     steps = []
     labels = dict(State.choices)
     for step in STEPS:
-        stays = durations.get(step, [])
-        values = [d for d, _i in stays]
-        slowest = max(stays, default=None)
+        found = stays.get(step, [])
+        values = [d for d, _i in found]
+        slowest = max(found, default=None)
         steps.append(
             {
                 "state": step,

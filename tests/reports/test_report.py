@@ -111,16 +111,38 @@ def test_a_range_of_years_covers_every_year_of_the_range(year_of_data):
     assert {s["state"]: s["count"] for s in report["steps"]}["draft"] == 5
 
 
-def test_a_month_is_the_year_to_date_at_the_end_of_that_month(year_of_data):
+def test_a_month_is_the_year_to_date_with_the_states_at_the_end_of_that_month(year_of_data):
     data = year_of_data
     period = period_from_query({"period": "month", "year": str(data.world.year), "month": "1"})
     assert period.start == datetime.date(data.world.year, 1, 1)
     assert period.end == datetime.date(data.world.year, 1, 31)
     report = _report(data, period.start, period.end)
-    # Only A and B were registered by the end of January (A on 5/1, B on 16/3 is later).
-    created = _mine(data).filter(created__date__lte=period.end)
-    assert report["total"] == created.count()
-    assert report["total"] < 6
+    # A was registered on 5/1 and accepted on 20/1 (2 + 3 + 10 days); B only came in March.
+    assert data.initiatives["b"].created.date() > period.end
+    assert report["total"] == 1
+    states = {r["key"]: r["count"] for r in report["by_state"]}
+    assert states["implementing"] == 1 and sum(states.values()) == 1
+    assert report["recognized"] == report["commended"] == 0
+    # Stays that ended in January: A's draft, unit review and screening.
+    assert {s["state"]: s["count"] for s in report["steps"] if s["count"]} == {
+        "draft": 1,
+        "unit_review": 1,
+        "screening": 1,
+    }
+    # The trend counts last year's registration in its state at the end of January.
+    trend = {t["year"]: t for t in report["trend"]}
+    assert trend[data.world.year - 1]["count"] == 1
+
+
+def test_a_quarter_sees_a_model_recognised_only_later_as_still_deciding(year_of_data):
+    data = year_of_data
+    year = data.world.year
+    # A: 5/1 + 2 + 3 + 10 + 30 + 7 = 26/2 deciding, recognised 8 days later (6/3).
+    report = _report(data, datetime.date(year, 1, 1), datetime.date(year, 3, 1))
+    states = {r["key"]: r["count"] for r in report["by_state"]}
+    assert states["deciding"] == 1 and report["recognized"] == 0
+    full = _report(data)
+    assert {r["key"]: r["count"] for r in full["by_state"]}["deciding"] == 0
 
 
 @pytest.mark.parametrize(
