@@ -46,6 +46,8 @@ REGISTRATION_FIELDS = (
     "kind",
     "replicates",
 )
+# What "Gửi thủ trưởng duyệt" asks for (workflows.conditions.missing_registration_fields).
+NEEDED_TO_SUBMIT = ("field", "title", "address", "problem", "implementers", "expected_results")
 REGISTRATION_HELP = {
     "field": _("Một trong bốn lĩnh vực của biểu mẫu đăng ký (cột “Lĩnh vực”)."),
     "title": _("Tên ngắn gọn, nói rõ mô hình làm gì, ở đâu."),
@@ -84,6 +86,9 @@ class RegistrationForm(forms.ModelForm):
         # A draft may be saved half-filled; "Gửi duyệt" asks for the rest.
         for name in REGISTRATION_FIELDS:
             self.fields[name].required = name in ("field", "title")
+            if name in NEEDED_TO_SUBMIT:
+                self.fields[name].label = f"{self.fields[name].label} *"
+        self.fields["field"].choices = [("", _("— Chọn lĩnh vực —")), *Field.choices]
         self.fields["replicates"].queryset = (
             replicable if replicable is not None else Initiative.objects.none()
         )
