@@ -222,15 +222,19 @@ def test_worker_killed_mid_batch_then_restarted_delivers_each_once(world_tx, wor
     assert total == 25 * sum(FOUR_STEPS.values())
     worker.start()
     wait_for(
-        lambda: Notification.objects.count() >= total // 3,
+        lambda: (
+            Notification.objects.count() >= total // 3
+            and Outbox.objects.filter(status=Outbox.Status.SENDING).exists()
+        ),
         timeout=30,
-        interval=0.01,
-        what="a third delivered",
+        interval=0.005,
+        what="a third delivered and a batch claimed",
     )
     worker.kill()
     at_kill = Notification.objects.count()
     in_flight = Outbox.objects.filter(status=Outbox.Status.SENDING).count()
     assert 0 < at_kill < total, "the kill must land mid-run"
+    assert in_flight > 0, "the kill must land inside a batch (rows claimed, not yet sent)"
     worker.start()
     drain = wait_all_sent(worker, timeout=45)
     assert per_person() == {name: 25 * n for name, n in FOUR_STEPS.items()}
