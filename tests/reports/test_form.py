@@ -359,3 +359,55 @@ def test_a_year_without_a_campaign_is_refused_as_a_whole(world, registered, clie
     assert response.status_code == 400
     assert f"chưa mở đợt thi đua năm {world.year + 1}" in response.content.decode()
     assert _counts() == before
+
+
+def test_a_form_typed_from_the_seed_paper_is_read(world):
+    """A unit that typed seed 002's table into Excel itself: no unit line, seed headings with a
+    hyphen, placeholder lines "2.....", free text in column 5, a name in column 3."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(["ĐƠN VỊ:....."])
+    ws.append([])
+    ws.append(
+        [
+            "LĨNH VỰC/TÊN MÔ HÌNH, ĐIỂN HÌNH",
+            "HÌNH THỨC",
+            None,
+            "ĐỊA CHỈ",
+            "NỘI DUNG CỤ THỂ MÔ HÌNH, ĐIỂN HÌNH (Nêu tóm tắt …)",
+            "TRONG ĐÓ",
+        ]
+    )
+    ws.append([None, "Mô hình tập thể", "Mô hình cá nhân", None, None, "Xây dựng mới", "Nhân rộng"])
+    ws.append([1, 2, 3, 4, 5, 6, 7])
+    ws.append(["I. LĨNH VỰC KINH TẾ"])
+    ws.append(["1. Tổ hợp tác rau an toàn", "X", None, "Xã A", "Giúp hộ nghèo có đầu ra", "X"])
+    ws.append(["2....."])
+    ws.append(["II. LĨNH VỰC VĂN HÓA - XÃ HỘI"])
+    ws.append(["1.....", None, None, None, None, None, None])
+    ws.append(["III. LĨNH VỰC QUỐC PHÒNG - AN NINH"])
+    ws.append(
+        ["1. Già làng giữ bình yên bản", None, "Nguyễn Văn Xuân", "Bản B", "Hòa giải", None, "x"]
+    )
+    ws.append(["IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ"])
+    ws.append([])
+    ws.append([None, None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    rows = report_services.read_registration_form(buffer, "bieu.xlsx")
+    assert [(r.number, r.fields["field"], r.fields["title"]) for r in rows] == [
+        (7, Field.KINH_TE, "Tổ hợp tác rau an toàn"),
+        (12, Field.QUOC_PHONG_AN_NINH, "Già làng giữ bình yên bản"),
+    ]
+    first, second = (r.fields for r in rows)
+    assert (first["form"], first["kind"], first["problem"]) == (
+        Form.COLLECTIVE,
+        Kind.NEW,
+        "Giúp hộ nghèo có đầu ra",
+    )
+    assert (second["form"], second["kind"], second["person_name"]) == (
+        Form.INDIVIDUAL,
+        Kind.REPLICATION,
+        "Nguyễn Văn Xuân",
+    )
