@@ -115,11 +115,14 @@ def _decorate(entries) -> list:
         entry.action_label = exports.action_label(entry.action)
         entry.from_label = exports.state_label(entry.from_state)
         entry.to_label = exports.state_label(entry.to_state)
-        entry.change_rows = [
-            (_field_label(name), *(shown(v) for v in (pair if len(pair) == 2 else [None, pair])))
-            for name, pair in (entry.changes or {}).items()
-            if isinstance(pair, list | tuple)
-        ]
+        entry.change_rows = []
+        for name, pair in (entry.changes or {}).items():
+            if not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue
+            before, after = pair
+            if name == "state":
+                before, after = exports.state_label(before or ""), exports.state_label(after)
+            entry.change_rows.append((_field_label(name), shown(before), shown(after)))
         result.append(entry)
     return result
 
