@@ -62,3 +62,29 @@ def test_preferences_page_saves_per_channel_choice(world, client):
 def test_pages_need_sign_in(client, db):
     assert client.get("/thong-bao/").status_code == 302
     assert client.post("/thong-bao/doc-het/").status_code == 302
+
+
+def test_failed_rows_are_listed_for_administrators_and_can_be_resent(world, client, eager_celery):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser("quantri", password="x")
+    row = Outbox.objects.create(
+        recipient=world.head,
+        event="submit",
+        reason="task",
+        subject_id=1,
+        status="failed",
+        attempts=6,
+        last_error="SMTPServerDisconnected",
+    )
+    client.force_login(admin)
+    page = client.get("/admin/notifications/outbox/?status__exact=failed")
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [row]
+    client.post(
+        "/admin/notifications/outbox/",
+        {"action": "resend", "_selected_action": [row.pk]},
+    )
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert Notification.objects.filter(outbox=row).count() == 1
