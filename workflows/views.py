@@ -546,7 +546,11 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
     year_raw = request.GET.get("year", "")
     year = int(year_raw) if year_raw.isdigit() else timezone.localdate().year
     board = selectors.unit_dashboard(request.user, year=year)
-    page = _page(request, board["initiatives"])
+    state = request.GET.get("state", "")
+    initiatives = board["initiatives"]
+    if state in State.values:
+        initiatives = initiatives.filter(state=state)
+    page = _page(request, initiatives)
     returned = selectors.last_returns([i.pk for i in page.object_list])
     rows = [(i, returned.get(i.pk)) for i in page.object_list]
     return render(
@@ -555,6 +559,7 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
         {
             **board,
             "year": year,
+            "state": state,
             "page": page,
             "rows": rows,
             "states": State.choices,

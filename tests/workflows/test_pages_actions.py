@@ -369,6 +369,8 @@ def test_unit_dashboard_shows_quota_deadline_and_initiatives(world, client):
     assert "Đã gửi" in body and "Còn nháp" in body
     assert "chỉ tiêu <strong>1</strong>" in body and "đã đạt chỉ tiêu" in body
     assert "Hạn đăng ký" in body and "31/12/" in body
+    drafts = page(client.get(reverse("workflows:unit_dashboard") + "?state=draft"))
+    assert "Còn nháp" in drafts and "Đã gửi" not in drafts
     client.force_login(world.other_staff)
     body = page(client.get(reverse("workflows:unit_dashboard")))
     assert "còn thiếu 1 mô hình" in body and "Đăng ký mô hình mới" in body
