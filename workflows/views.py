@@ -285,6 +285,13 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _in_state_for(initiative: Initiative, action: str) -> bool:
+    from django_fsm import can_proceed
+
+    method = getattr(initiative, services.METHODS.get(action, action))
+    return can_proceed(method, check_conditions=False)
+
+
 def _available_actions(user, initiative: Initiative) -> list:
     """The actions this person may take on the initiative now (role, scope and state)."""
     from django_fsm import can_proceed
@@ -438,7 +445,10 @@ def _require_action(user, initiative: Initiative, action: str) -> None:
     from .policy import acting_role
 
     if not any(acting_role(initiative, p, action) for p in [user, *services.delegators_of(user)]):
-        raise PermissionDenied(ACTIONS[action].label)
+        raise PermissionDenied(
+            _("Bạn không có vai trò để “%(action)s” mô hình này.")
+            % {"action": ACTIONS[action].label}
+        )
 
 
 ACTION_FORMS = {
@@ -500,6 +510,14 @@ def initiative_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         raise Http404
     initiative = _visible_or_404(request, pk)
     _require_action(request.user, initiative, action)
+    if not _in_state_for(initiative, action):
+        # Usually someone acted first; say so instead of offering a form that must fail.
+        return render(
+            request,
+            "workflows/action.html",
+            {"initiative": initiative, "spec": ACTIONS[action], "form": None},
+            status=409,
+        )
     form = _action_form(action, initiative, request)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -461,3 +461,21 @@ def test_a_head_in_two_units_chooses_the_unit(world, client):
     )
     assert response.status_code == 302
     assert Initiative.objects.get().unit == world.units["dept2"]
+
+
+def test_an_action_page_for_a_step_already_taken_says_so_instead_of_a_form(world, client):
+    initiative = advance(world, draft(world), State.SCREENING)
+    client.force_login(world.head)
+    response = client.get(reverse("workflows:action", args=[initiative.pk, "approve"]))
+    assert response.status_code == 409
+    assert "Không thể “Duyệt, ký gửi Ban Dân vận” khi mô hình đang ở trạng thái" in page(response)
+    assert act(client, world.head, initiative, "approve").status_code == 409
+    assert state_of(initiative) == State.SCREENING
+
+
+def test_a_wrong_role_reads_why_in_vietnamese(world, client):
+    initiative = advance(world, draft(world), State.UNIT_REVIEW)
+    client.force_login(world.staff)
+    response = client.get(reverse("workflows:action", args=[initiative.pk, "approve"]))
+    assert response.status_code == 403
+    assert "Bạn không có vai trò để “Duyệt, ký gửi Ban Dân vận” mô hình này." in page(response)
