@@ -932,3 +932,51 @@ def _date(value) -> datetime.date | None:
         except ValueError:
             continue
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Campaign changes (the leader's set-up page)
+
+CAMPAIGN_FIELDS = (
+    "title",
+    "registration_deadline",
+    "allow_late_registration",
+    "pass_mark",
+    "quorum",
+    "quota_per_unit",
+    "public_comment_days",
+)
+
+
+@transaction.atomic
+def update_campaign(campaign_id: int, *, actor, criteria=None, council=None, **fields) -> Campaign:
+    """A committee leader changes their campaign: deadline, pass mark, quorum, quota, council;
+    the criteria only while nobody has scored against them."""
+    campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound(_("Không tìm thấy đợt thi đua."))
+    if not Membership.objects.filter(
+        user=actor, role=Role.COMMITTEE_LEADER, unit_id=campaign.committee_id, is_active=True
+    ).exists():
+        raise NotFound(_("Không tìm thấy đợt thi đua."))
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise InvalidData(field_errors={k: [_("Trường không được phép sửa.")] for k in unknown})
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    _full_clean(campaign)
+    campaign.save()
+    if council is not None:
+        campaign.council.set(council)
+    if criteria is not None:
+        if Scorecard.objects.filter(initiative__campaign=campaign).exists():
+            raise InvalidData(
+                _("Hội đồng đã chấm điểm theo bộ tiêu chí này nên không sửa được tiêu chí."),
+                field_errors={"criteria": [_("Đã có phiếu chấm: không sửa được tiêu chí.")]},
+            )
+        campaign.criteria.all().delete()
+        Criterion.objects.bulk_create(
+            Criterion(campaign=campaign, position=i, name=str(name), max_points=Decimal(points))
+            for i, (name, points) in enumerate(criteria or DEFAULT_CRITERIA, start=1)
+        )
+    return campaign
