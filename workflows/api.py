@@ -104,7 +104,6 @@ class InitiativeViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Initiatives (mô hình, điển hình) in the caller's scope."""
@@ -174,10 +173,6 @@ class InitiativeViewSet(
             fields=dict(serializer.validated_data),
         )
         return Response(_detail(initiative, request))
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
 
     @extend_schema(
         summary="Thực hiện một thao tác của quy trình",
