@@ -18,4 +18,5 @@ urlpatterns = [
     path("nhat-ky/kiem-tra-chuoi/", views.audit_chain, name="audit_chain"),
     path("dot-thi-dua/", views.campaign_list, name="campaign_list"),
     path("dot-thi-dua/moi/", views.campaign_create, name="campaign_create"),
+    path("dot-thi-dua/<int:pk>/sua/", views.campaign_edit, name="campaign_edit"),
 ]

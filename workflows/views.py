@@ -705,3 +705,64 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         {"form": form, "criteria": criteria, "committee": committee},
         status=status,
     )
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    committees = list(_led_committees(request.user))
+    campaign = selectors.campaigns_of(committees).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    data = request.POST if request.method == "POST" else None
+    form = forms.CampaignForm(
+        data, instance=campaign, council_choices=selectors.council_candidates(campaign.committee)
+    )
+    form.fields["year"].disabled = True
+    criteria = forms.CriterionFormSet(
+        data,
+        prefix="criteria",
+        initial=[{"name": c.name, "max_points": c.max_points} for c in campaign.criteria.all()],
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and criteria.is_valid():
+            fields = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k in services.CAMPAIGN_FIELDS and k in form.changed_data
+            }
+            rows = [
+                (c["name"], c["max_points"])
+                for c in criteria.cleaned_data
+                if c.get("name") and c.get("max_points") is not None
+            ]
+            try:
+                services.update_campaign(
+                    campaign.pk,
+                    actor=request.user,
+                    council=list(form.cleaned_data["council"]),
+                    criteria=rows if criteria.has_changed() else None,
+                    **fields,
+                )
+            except WorkflowError as exc:
+                if "criteria" in exc.field_errors:
+                    criteria._non_form_errors = criteria.error_class(exc.field_errors["criteria"])
+                    exc.field_errors = {
+                        k: v for k, v in exc.field_errors.items() if k != "criteria"
+                    }
+                    if not exc.field_errors:
+                        exc = None
+                if exc is not None:
+                    _show_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Đã lưu đợt thi đua “%(c)s”.") % {"c": campaign})
+                return redirect("workflows:campaign_list")
+        else:
+            status = 400
+    return render(
+        request,
+        "workflows/campaign_form.html",
+        {"form": form, "criteria": criteria, "committee": campaign.committee, "campaign": campaign},
+        status=status,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -479,3 +480,47 @@ def test_a_wrong_role_reads_why_in_vietnamese(world, client):
     response = client.get(reverse("workflows:action", args=[initiative.pk, "approve"]))
     assert response.status_code == 403
     assert "Bạn không có vai trò để “Duyệt, ký gửi Ban Dân vận” mô hình này." in page(response)
+
+
+def _campaign_post(campaign, **changes) -> dict:
+    criteria = list(campaign.criteria.all())
+    data = {
+        "title": campaign.title,
+        "registration_deadline": campaign.registration_deadline.strftime("%d/%m/%Y"),
+        "pass_mark": str(campaign.pass_mark).replace(".", ","),
+        "quorum": str(campaign.quorum),
+        "quota_per_unit": str(campaign.quota_per_unit),
+        "public_comment_days": str(campaign.public_comment_days),
+        "council": [m.pk for m in campaign.council.all()],
+        "criteria-TOTAL_FORMS": str(len(criteria)),
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "30",
+    }
+    for i, c in enumerate(criteria):
+        data[f"criteria-{i}-name"] = c.name
+        data[f"criteria-{i}-max_points"] = str(c.max_points).replace(".", ",")
+    return {**data, **changes}
+
+
+def test_leader_edits_the_campaign_but_not_its_criteria_once_scored(world, client):
+    campaign = world.campaign
+    url = reverse("workflows:campaign_edit", args=[campaign.pk])
+    client.force_login(world.leader)
+    response = client.post(
+        url, _campaign_post(campaign, registration_deadline=f"30/12/{world.year}", pass_mark="72,5")
+    )
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.registration_deadline.strftime("%d/%m") == "30/12"
+    assert campaign.pass_mark == Decimal("72.5")
+    initiative = advance(world, draft(world), State.SCORING)
+    services.perform(initiative.pk, "score", actor=world.member1, points=full_points(campaign))
+    response = client.post(url, _campaign_post(campaign, **{"criteria-0-max_points": "50"}))
+    assert response.status_code == 400
+    assert "Đã có phiếu chấm: không sửa được tiêu chí." in page(response)
+    assert campaign.criteria.first().max_points == 10
+    client.force_login(world.b_leader)  # another committee's leader
+    assert client.get(url).status_code == 404
+    client.force_login(world.reviewer)
+    assert client.get(url).status_code == 404
