@@ -263,6 +263,11 @@ def test_the_leader_sets_up_next_years_campaign(e2e_world, login):
     row = page.get_by_role("row").filter(has_text=str(world.year + 1))
     assert "31/03/" in row.inner_text() and "75" in row.inner_text()
     leader.shot("14-campaign-list")
+    row.get_by_role("link", name="Sửa").click()
+    page.get_by_label("Điểm đạt").fill("80")
+    page.get_by_role("button", name="Lưu đợt thi đua").click()
+    page.get_by_text("Đã lưu đợt thi đua").wait_for()
+    assert "80" in page.get_by_role("row").filter(has_text=str(world.year + 1)).inner_text()
 
 
 def test_outsiders_get_not_found_and_the_language_switches_to_english(e2e_world, login):
