@@ -118,3 +118,10 @@ def test_replication_needs_sign_in_and_a_unit_role(published, client):
     # Not the person's unit.
     assert client.post(url, {"unit": published.world.units["dept"].pk}).status_code == 404
     assert Initiative.objects.count() == before
+
+
+def test_the_public_list_costs_a_fixed_number_of_queries(
+    published, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("reports:public_list")).status_code == 200
