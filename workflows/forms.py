@@ -339,7 +339,12 @@ class CampaignForm(forms.ModelForm):
 
 
 class CriterionForm(forms.Form):
-    name = forms.CharField(label=_("Tiêu chí"), max_length=255, required=False)
+    name = forms.CharField(
+        label=_("Tiêu chí"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"aria-label": _("Tên tiêu chí")}),
+    )
     max_points = forms.DecimalField(
         label=_("Điểm tối đa"),
         required=False,
@@ -347,6 +352,7 @@ class CriterionForm(forms.Form):
         max_digits=6,
         decimal_places=2,
         localize=True,
+        widget=forms.TextInput(attrs={"aria-label": _("Điểm tối đa"), "inputmode": "decimal"}),
     )
 
     def clean(self):
