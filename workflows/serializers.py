@@ -10,10 +10,12 @@ from .models import (
     Attachment,
     AuditEntry,
     Campaign,
+    Commendation,
     CommendationForm,
     Criterion,
     Initiative,
     InitiativeTask,
+    ProgressReport,
 )
 from .policy import ACTIONS
 from .services import EDITABLE_FIELDS, RESULT_FIELDS
@@ -175,6 +177,20 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "purpose", "original_name", "size", "uploaded"]
 
 
+class ProgressReportSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.__str__", read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "text", "author", "author_name", "created"]
+
+
+class CommendationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Commendation
+        fields = ["form", "authority", "decision_number", "decision_date", "proposal_number"]
+
+
 class InitiativeListSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
@@ -207,6 +223,8 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
         help_text="Các thao tác người gọi có thể thực hiện ngay bây giờ."
     )
     attachments = AttachmentSerializer(many=True, read_only=True)
+    progress_reports = ProgressReportSerializer(many=True, read_only=True)
+    commendation = serializers.SerializerMethodField()
 
     class Meta:
         model = Initiative
@@ -233,9 +251,18 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
             "created",
             "updated",
             "attachments",
+            "progress_reports",
+            "commendation",
             "tasks",
             "available_actions",
         ]
+
+    @extend_schema_field(CommendationSerializer(allow_null=True))
+    def get_commendation(self, initiative) -> dict | None:
+        if initiative.state != "commended":
+            return None
+        found = Commendation.objects.filter(initiative=initiative).first()
+        return CommendationSerializer(found).data if found else None
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_tasks(self, initiative) -> list[dict]:

@@ -72,6 +72,8 @@ def test_the_whole_lifecycle_through_the_api(world, api):
     )
     assert commended.status_code == 200, commended.json()
     assert commended.json()["state"] == "commended"
+    assert commended.json()["commendation"]["decision_number"] == "70/QĐ-UBND"
+    assert [r["text"] for r in commended.json()["progress_reports"]] == ["Quý I: 40 hộ"]
     assert commended.json()["available_actions"] == []
 
     timeline = api("auditor").get(f"/initiatives/{pk}/timeline").json()
