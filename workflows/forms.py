@@ -98,6 +98,10 @@ class RegistrationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in REGISTRATION_FIELDS}
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """The unit a person registers for, when they belong to several."""
+
+
 class ReasonForm(forms.Form):
     comment = forms.CharField(
         label=_("Ý kiến"),
@@ -250,9 +254,6 @@ class TaskFilterForm(forms.Form):
         if data.get("order"):
             result["order"] = data["order"]
         return result
-
-
-AUDIT_ACTION_CHOICES = [("", _("Tất cả"))]
 
 
 class AuditSearchForm(forms.Form):

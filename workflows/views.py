@@ -350,7 +350,8 @@ def _registration_units(user):
     ).distinct()
 
 
-def _replicable(user):
+def _replicable():
+    """Models another unit may replicate: the recognised and commended ones (public anyway)."""
     return (
         Initiative.objects.filter(state__in=(State.RECOGNIZED, State.COMMENDED))
         .select_related("unit")
@@ -364,12 +365,10 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     if not units:
         raise PermissionDenied(_("Chỉ cán bộ, thủ trưởng của đơn vị mới đăng ký mô hình."))
     form = forms.RegistrationForm(
-        request.POST or None, request.FILES or None, replicable=_replicable(request.user)
+        request.POST or None, request.FILES or None, replicable=_replicable()
     )
     if len(units) > 1:
-        from django import forms as djforms
-
-        form.fields["unit"] = djforms.ModelChoiceField(
+        form.fields["unit"] = forms.UnitChoiceField(
             label=_("Đơn vị đăng ký"), queryset=_registration_units(request.user)
         )
         form.order_fields(["unit"])
@@ -411,7 +410,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         instance=initiative,
-        replicable=_replicable(request.user).exclude(pk=initiative.pk),
+        replicable=_replicable().exclude(pk=initiative.pk),
     )
     status = 200
     if request.method == "POST" and form.is_valid():
