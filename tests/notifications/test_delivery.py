@@ -226,3 +226,13 @@ def test_deadline_threshold(days_left, threshold):
     from notifications.reminders import deadline_threshold
 
     assert deadline_threshold(days_left, (14, 7, 1)) == threshold
+
+
+def test_in_process_mode_delivers_right_after_commit(
+    world, eager_celery, django_capture_on_commit_callbacks
+):
+    """`make run` without Redis: the after-commit hook runs the delivery in-process."""
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(world, draft(world), State.UNIT_REVIEW)
+    assert told("submit") == {"head": 1}
+    assert Outbox.objects.get().status == "sent"

@@ -88,3 +88,12 @@ def test_failed_rows_are_listed_for_administrators_and_can_be_resent(world, clie
     row.refresh_from_db()
     assert row.status == "sent"
     assert Notification.objects.filter(outbox=row).count() == 1
+
+
+def test_list_is_paginated_and_keeps_the_unread_filter(world, client):
+    notify(world.head, 30)
+    client.force_login(world.head)
+    page = client.get("/thong-bao/?unread=1")
+    assert len(page.context["page"].object_list) == 25
+    assert "?unread=1&amp;page=2" in page.content.decode()
+    assert len(client.get("/thong-bao/?unread=1&page=2").context["page"].object_list) == 5

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from config.celery import app as celery_app
@@ -46,7 +47,10 @@ FOUR_STEPS = {"head": 2, "staff": 3, "reviewer": 1, "member1": 1, "member2": 1, 
 
 
 @pytest.fixture(scope="module")
-def redis_server():
+def redis_server(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
     server = RedisServer()
     server.start()
     yield server
