@@ -414,3 +414,26 @@ def council_candidates(committee) -> QuerySet:
         .distinct()
         .order_by("username")
     )
+
+
+def task_initiative_id(task_id: int) -> int | None:
+    return InitiativeTask.objects.filter(pk=task_id).values_list("initiative_id", flat=True).first()
+
+
+def leads_committee(user, committee_id: int) -> bool:
+    from units.models import Membership
+
+    return Membership.objects.filter(
+        user=user, role=Role.COMMITTEE_LEADER, unit_id=committee_id, is_active=True
+    ).exists()
+
+
+def task_candidates(task: InitiativeTask) -> list:
+    """People who hold the task's role over the initiative's unit (whom it may be handed to)."""
+    from units.selectors import people_with_role_over
+
+    return [
+        person
+        for person in people_with_role_over(task.initiative.unit, task.role)
+        if person.pk != task.owner_id
+    ]

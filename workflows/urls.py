@@ -8,6 +8,7 @@ urlpatterns = [
     path("nhiem-vu/hang-loat/", views.tasks_bulk, name="tasks_bulk"),
     path("nhiem-vu/<int:pk>/nhan/", views.task_claim, name="task_claim"),
     path("nhiem-vu/<int:pk>/tra-lai/", views.task_release, name="task_release"),
+    path("nhiem-vu/<int:pk>/giao-lai/", views.task_reassign, name="task_reassign"),
     path("mo-hinh/", views.initiative_list, name="initiative_list"),
     path("mo-hinh/dang-ky/", views.initiative_create, name="initiative_create"),
     path("mo-hinh/<int:pk>/", views.initiative_detail, name="initiative_detail"),

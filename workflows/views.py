@@ -23,7 +23,7 @@ from units.models import UNIT_ROLES, Role, Unit
 from units.selectors import memberships_of, visible_units
 
 from . import audit, exports, forms, selectors, services
-from .exceptions import NotAllowed, NotFound, WorkflowError
+from .exceptions import InvalidData, NotAllowed, NotFound, WorkflowError
 from .models import DEFAULT_CRITERIA, Initiative, State
 from .policy import ACTIONS
 
@@ -214,6 +214,34 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """A committee leader hands an open task to another person who may hold it."""
+    from django.contrib.auth import get_user_model
+
+    _task_visible_or_404(request, pk)
+    to_user = get_user_model().objects.filter(pk=request.POST.get("to_user") or 0).first()
+    try:
+        if to_user is None:
+            raise InvalidData(_("Hãy chọn người nhận việc."))
+        task = services.reassign_task(pk, actor=request.user, to_user=to_user, meta=_meta(request))
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        initiative_id = selectors.task_initiative_id(pk)
+        return redirect("workflows:initiative_detail", initiative_id)
+    messages.success(
+        request,
+        _("Đã giao việc “%(step)s” cho %(who)s.")
+        % {"step": task.flow_task.task_title, "who": to_user},
+    )
+    return redirect("workflows:initiative_detail", task.initiative_id)
+
+
+@login_required
+@require_POST
 def tasks_bulk(request: HttpRequest) -> HttpResponse:
     """Claim, or approve, several tasks of the same step at once; each goes through the door."""
     operation = request.POST.get("operation")
@@ -321,10 +349,16 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         t.owner_id == request.user.pk and t.flow_task.name == "score" for t in open_tasks
     ):
         actions.insert(0, ACTIONS["score"])
+    reassignable = {}
+    if selectors.leads_committee(request.user, initiative.campaign.committee_id):
+        for task in open_tasks:
+            if task.flow_task.name != "score":
+                reassignable[task.pk] = selectors.task_candidates(task)
     return render(
         request,
         "workflows/initiative_detail.html",
         {
+            "reassignable": reassignable,
             "initiative": initiative,
             "timeline": _decorate(selectors.timeline(initiative)),
             "open_tasks": open_tasks,

@@ -524,3 +524,22 @@ def test_leader_edits_the_campaign_but_not_its_criteria_once_scored(world, clien
     assert client.get(url).status_code == 404
     client.force_login(world.reviewer)
     assert client.get(url).status_code == 404
+
+
+def test_the_leader_hands_a_task_to_another_reviewer(world, client, second_reviewer):
+    initiative = advance(world, draft(world), State.SCREENING)
+    task = initiative.tasks.exclude(role="").get(status="NEW")
+    client.force_login(world.leader)
+    detail = page(client.get(reverse("workflows:initiative_detail", args=[initiative.pk])))
+    assert "Giao lại" in detail and "Reviewer2" in detail
+    url = reverse("workflows:task_reassign", args=[task.pk])
+    response = client.post(url, {"to_user": second_reviewer.pk}, follow=True)
+    assert "Đã giao việc “Thẩm định đăng ký” cho Reviewer2." in page(response)
+    task.refresh_from_db()
+    assert task.owner == second_reviewer
+    response = client.post(url, {"to_user": world.head.pk}, follow=True)  # not a reviewer
+    assert "Người được giao không có vai trò phù hợp" in page(response)
+    client.force_login(world.reviewer)  # sees it, may not hand it on
+    assert client.post(url, {"to_user": world.reviewer.pk}).status_code == 403
+    client.force_login(world.b_leader)
+    assert client.post(url, {"to_user": world.reviewer.pk}).status_code == 404
