@@ -437,3 +437,15 @@ def task_candidates(task: InitiativeTask) -> list:
         for person in people_with_role_over(task.initiative.unit, task.role)
         if person.pk != task.owner_id
     ]
+
+
+def screens_or_leads(user, committee_id: int) -> bool:
+    """Committee reviewers and leaders: who may flag an open case on the committee's models."""
+    from units.models import Membership
+
+    return Membership.objects.filter(
+        user=user,
+        role__in=(Role.COMMITTEE_LEADER, Role.COMMITTEE_REVIEWER),
+        unit_id=committee_id,
+        is_active=True,
+    ).exists()

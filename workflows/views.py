@@ -320,6 +320,30 @@ def _in_state_for(initiative: Initiative, action: str) -> bool:
     return can_proceed(method, check_conditions=False)
 
 
+@login_required
+@require_POST
+def initiative_flag_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee flags (or clears) an open discipline, inspection or complaint case."""
+    initiative = _visible_or_404(request, pk)
+    try:
+        services.set_open_case(
+            initiative.pk,
+            actor=request.user,
+            open_case=request.POST.get("open_case") == "1",
+            comment=request.POST.get("comment", ""),
+            meta=_meta(request),
+        )
+    except NotFound:
+        raise Http404 from None
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã cập nhật tình trạng vụ việc."))
+    return redirect("workflows:initiative_detail", initiative.pk)
+
+
 def _available_actions(user, initiative: Initiative) -> list:
     """The actions this person may take on the initiative now (role, scope and state)."""
     from django_fsm import can_proceed
@@ -350,6 +374,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         actions.insert(0, ACTIONS["score"])
     reassignable = {}
+    may_flag = selectors.screens_or_leads(request.user, initiative.campaign.committee_id)
     if selectors.leads_committee(request.user, initiative.campaign.committee_id):
         for task in open_tasks:
             if task.flow_task.name != "score":
@@ -359,6 +384,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workflows/initiative_detail.html",
         {
             "reassignable": reassignable,
+            "may_flag": may_flag,
             "initiative": initiative,
             "timeline": _decorate(selectors.timeline(initiative)),
             "open_tasks": open_tasks,

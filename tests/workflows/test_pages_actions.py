@@ -543,3 +543,28 @@ def test_the_leader_hands_a_task_to_another_reviewer(world, client, second_revie
     assert client.post(url, {"to_user": world.reviewer.pk}).status_code == 403
     client.force_login(world.b_leader)
     assert client.post(url, {"to_user": world.reviewer.pk}).status_code == 404
+
+
+def test_the_committee_flags_an_open_case_and_commendation_waits(world, client):
+    initiative = advance(world, draft(world), State.RECOGNIZED)
+    url = reverse("workflows:initiative_flag_case", args=[initiative.pk])
+    client.force_login(world.reviewer)
+    response = client.post(url, {"open_case": "1", "comment": ""}, follow=True)
+    assert "Cần nêu lý do." in page(response)
+    assert not Initiative.objects.get(pk=initiative.pk).has_open_case
+    response = client.post(url, {"open_case": "1", "comment": "Có đơn khiếu nại"}, follow=True)
+    assert "chưa thể khen thưởng" in page(response)
+    assert Initiative.objects.get(pk=initiative.pk).has_open_case
+    data = {
+        "form": "bang_khen",
+        "authority": "UBND tỉnh",
+        "decision_number": "1",
+        "decision_date": "20/10/2026",
+        "signed_file": pdf(),
+    }
+    response = act(client, world.leader, initiative, "commend", data)
+    assert response.status_code == 400 and state_of(initiative) == State.RECOGNIZED
+    client.force_login(world.staff)
+    assert client.post(url, {"open_case": "0", "comment": "x"}).status_code == 403
+    client.force_login(world.b_reviewer)
+    assert client.post(url, {"open_case": "0", "comment": "x"}).status_code == 404
