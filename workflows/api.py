@@ -5,6 +5,7 @@ so what the pages refuse the API refuses too, and outside one's scope everything
 from __future__ import annotations
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -39,6 +40,12 @@ from .serializers import (
 )
 
 ID = r"\d{1,18}"
+User = get_user_model()
+
+
+class OpenCaseSerializer(serializers.Serializer):
+    open_case = serializers.BooleanField(help_text="Bật: đang có vụ việc; tắt: đã xong.")
+    comment = serializers.CharField(max_length=10000, help_text="Lý do (bắt buộc).")
 
 
 class IdempotencyKeyReused(WorkflowError):
@@ -280,6 +287,25 @@ class InitiativeViewSet(
         )
         return Response(body)
 
+    @extend_schema(
+        summary="Đánh dấu / bỏ đánh dấu vụ việc kỷ luật, thanh tra, khiếu nại (Ban Dân vận)",
+        request=OpenCaseSerializer,
+        responses=InitiativeDetailSerializer,
+    )
+    @route(detail=True, methods=["post"], url_path="open-case")
+    def open_case(self, request, pk=None):
+        self._get(pk)
+        body = OpenCaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        initiative = services.set_open_case(
+            int(pk),
+            actor=request.user,
+            open_case=body.validated_data["open_case"],
+            comment=body.validated_data["comment"],
+            meta=request_meta(request),
+        )
+        return Response(_detail(self._get(initiative.pk), request))
+
     @extend_schema(summary="Nhật ký của một mô hình", responses=AuditEntrySerializer(many=True))
     @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def timeline(self, request, pk=None):
@@ -292,6 +318,10 @@ class InitiativeViewSet(
 
 BIG_ID = 2**62
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReassignSerializer(serializers.Serializer):
+    to_user = serializers.IntegerField(min_value=1, max_value=BIG_ID, help_text="Người nhận.")
 
 
 class TaskQuerySerializer(serializers.Serializer):
@@ -353,6 +383,23 @@ class TaskViewSet(viewsets.GenericViewSet):
     @route(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(
+        summary="Giao lại nhiệm vụ cho người khác (lãnh đạo Ban Dân vận)",
+        request=ReassignSerializer,
+        responses=TaskSerializer,
+    )
+    @route(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        body = ReassignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        to_user = User.objects.filter(pk=body.validated_data["to_user"], is_active=True).first()
+        if to_user is None:
+            raise InvalidData(field_errors={"to_user": [_("Không tìm thấy người được giao.")]})
+        task = services.reassign_task(
+            int(pk), actor=request.user, to_user=to_user, meta=request_meta(request)
+        )
         return Response(TaskSerializer(task).data)
 
     @extend_schema(summary="Trả nhiệm vụ về hàng chờ", request=None, responses=TaskSerializer)

@@ -113,3 +113,33 @@ def test_score_is_offered_once_to_each_member(world, api):
     after = api("member1").act(initiative.pk, "score", {"points": points}).json()
     assert after["available_actions"] == []
     assert api("member2").get(path).json()["available_actions"] == ["score"]
+
+
+def test_the_committee_flags_an_open_case_which_blocks_commendation(world, api):
+    initiative = _ready(world, "commend", "recognized")
+    path = f"/initiatives/{initiative.pk}/open-case"
+    assert api("staff").post(path, {"open_case": True, "comment": "Đơn thư"}).status_code == 403
+    assert api("b_leader").post(path, {"open_case": True, "comment": "X"}).status_code == 404
+    assert api("reviewer").post(path, {"open_case": True}).status_code == 400
+    flagged = api("reviewer").post(path, {"open_case": True, "comment": "Có đơn khiếu nại"})
+    assert flagged.status_code == 200 and flagged.json()["has_open_case"] is True
+    data = {**TABLE["commend"][2](world)}
+    refused = api("leader").act(initiative.pk, "commend", data, fmt="multipart")
+    assert refused.status_code == 400 and refused.json()["code"] == "condition_failed"
+
+
+def test_a_leader_reassigns_a_task(world, api):
+    from units.models import Membership, Role
+
+    Membership.objects.create(
+        user=world.member3, unit=world.units["bdv"], role=Role.COMMITTEE_REVIEWER
+    )
+    initiative = _ready(world, "accept", "screening")
+    task = initiative.tasks.get(status="NEW", role="committee_reviewer")
+    path = f"/tasks/{task.pk}/reassign"
+    assert api("reviewer").post(path, {"to_user": world.member3.pk}).status_code == 403
+    assert api("b_leader").post(path, {"to_user": world.member3.pk}).status_code == 404
+    wrong = api("leader").post(path, {"to_user": world.staff.pk})
+    assert wrong.status_code == 400 and "to_user" in wrong.json()["field_errors"]
+    done = api("leader").post(path, {"to_user": world.member3.pk})
+    assert done.status_code == 200 and done.json()["owner"] == world.member3.pk
