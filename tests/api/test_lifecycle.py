@@ -119,3 +119,11 @@ def test_register_with_evidence_files_as_multipart(world, api):
         "/initiatives", {**registration(world), "attachments": [pdf("x.exe")]}, fmt="multipart"
     )
     assert refused.status_code == 400
+
+
+def test_the_audit_records_the_callers_request_id_and_ip(world, api):
+    pk = api("staff").post("/initiatives", registration(world)).json()["id"]
+    api("staff").act(pk, "submit", **{"X-Request-ID": "req-42"})
+    entry = Initiative.objects.get(pk=pk).audit_entries.get(action="submit")
+    assert entry.request_id == "req-42"
+    assert entry.ip == "127.0.0.1"
