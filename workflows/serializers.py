@@ -23,13 +23,16 @@ from .services import EDITABLE_FIELDS, RESULT_FIELDS
 DATE_INPUTS = ["%d/%m/%Y", "iso-8601"]
 
 
-def _visible_initiatives(serializer):
-    from .selectors import visible_initiatives
+class VisibleInitiativeField(serializers.PrimaryKeyRelatedField):
+    """An initiative the caller may see (resolved at validation time, nested or not)."""
 
-    request = serializer.context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return Initiative.objects.none()
-    return visible_initiatives(request.user)
+    def get_queryset(self):
+        from .selectors import visible_initiatives
+
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return Initiative.objects.none()
+        return visible_initiatives(request.user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,18 +283,14 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
 class InitiativeFieldsSerializer(serializers.ModelSerializer):
     """What a unit fills in on its registration; every field optional (a draft may be partial)."""
 
-    replicates = serializers.PrimaryKeyRelatedField(
-        queryset=Initiative.objects.none(), required=False, allow_null=True
+    replicates = VisibleInitiativeField(
+        required=False, allow_null=True, help_text="Mô hình được nhân rộng (kind = replication)."
     )
 
     class Meta:
         model = Initiative
         fields = list(EDITABLE_FIELDS)
         extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["replicates"].queryset = _visible_initiatives(self)
 
 
 class InitiativeCreateSerializer(InitiativeFieldsSerializer):

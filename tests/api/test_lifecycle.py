@@ -127,3 +127,20 @@ def test_the_audit_records_the_callers_request_id_and_ip(world, api):
     entry = Initiative.objects.get(pk=pk).audit_entries.get(action="submit")
     assert entry.request_id == "req-42"
     assert entry.ip == "127.0.0.1"
+
+
+def test_edit_links_the_model_it_replicates_when_visible(world, api):
+    original = api("staff").post("/initiatives", registration(world)).json()["id"]
+    pk = api("staff").post("/initiatives", registration(world)).json()["id"]
+    through_action = api("staff").act(
+        pk, "edit", {"fields": {"kind": "replication", "replicates": original}}
+    )
+    assert through_action.status_code == 200, through_action.json()
+    assert through_action.json()["replicates"] == original
+    foreign = (
+        api("b_staff")
+        .post("/initiatives", {**registration(world), "unit": world.units["dept_b"].pk})
+        .json()["id"]
+    )
+    hidden = api("staff").patch(f"/initiatives/{pk}", {"replicates": foreign})
+    assert hidden.status_code == 400 and "replicates" in hidden.json()["field_errors"]
