@@ -151,9 +151,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Defaults installed into django-celery-beat's tables on the first beat start; administrators
-# edit them in the admin (Periodic tasks) afterwards.
+CELERY_BEAT_SCHEDULER = "notifications.beat:Scheduler"
+# Defaults, written to django-celery-beat's tables only when missing (notifications.beat):
+# administrators edit them in the admin (Periodic tasks) and a restart keeps their changes.
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.sweep",
