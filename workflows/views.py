@@ -55,8 +55,24 @@ def _meta(request: HttpRequest) -> services.RequestMeta:
     )
 
 
-def _page(request: HttpRequest, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, qs, paginator_class=Paginator):
+    return paginator_class(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class CappedPaginator(Paginator):
+    """Counts at most CAP rows. An auditor's whole history can run to hundreds of thousands of
+    entries; an exact count would read them all on every page, while "more than 2,000" is as
+    useful and costs a bounded read (docs/performance.md). Filters narrow the rest."""
+
+    CAP = 2000
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped_count"):
+            n = self.object_list[: self.CAP + 1].count()
+            self.capped = n > self.CAP
+            self._capped_count = min(n, self.CAP)
+        return self._capped_count
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -672,7 +688,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.xlsx"'
         return response
-    page = _page(request, qs)
+    page = _page(request, qs, CappedPaginator)
     rows = [
         (
             entry,

@@ -95,3 +95,21 @@ def test_audit_search_costs_the_same_with_one_row_and_with_many(
     url = reverse("workflows:audit_search")
     assert_constant(client, django_assert_num_queries, url, grow)
     assert client.get(url).context["page"].paginator.count == 1 + 4 * 4
+
+
+def test_audit_search_counts_at_most_the_cap_and_says_so(world, client, monkeypatch):
+    from workflows.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    client.force_login(world.auditor)
+    url = reverse("workflows:audit_search")
+    draft(world)
+    draft(world)
+    page = client.get(url).context["page"]
+    assert (page.paginator.count, page.paginator.capped) == (2, False)
+
+    advance(world, draft(world), "screening")  # create, submit, approve: 5 entries in all
+    response = client.get(url)
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.capped) == (3, True)
+    assert "hơn 3 mục" in response.content.decode()
