@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import requests
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -59,65 +59,120 @@ def claim(ids: Iterable[int], *, now: datetime.datetime | None = None) -> list[O
 
 
 def deliver_rows(ids: Iterable[int]) -> int:
-    """Deliver what can be claimed among `ids`; return how many were sent."""
-    sent = 0
-    prefs: dict[int, Preference] = {}
-    for row in claim(ids):
+    """Deliver what can be claimed among `ids`; return how many were sent.
+
+    Batched: one query for the recipients' preferences, one insert for every in-app
+    notification, one update per outcome to mark the rows sent. Only e-mail goes row by row,
+    because each sent e-mail's state is saved at once (see _send_emails)."""
+    rows = claim(ids)
+    if not rows:
+        return 0
+    delivered: list[Outbox] = []
+    for row in (r for r in rows if r.webhook_id):
         try:
-            if row.webhook_id:
-                _post_webhook(row)
-            else:
-                pref = prefs.get(row.recipient_id)
-                if pref is None:
-                    pref = prefs[row.recipient_id] = _preference(row.recipient)
-                _deliver_to_person(row, pref)
+            _post_webhook(row)
         except Exception as exc:  # noqa: BLE001 - any channel error becomes a retry
             _failed_attempt(row, exc)
             continue
-        sent += Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
+        delivered.append(row)
+    delivered += _deliver_to_people([r for r in rows if not r.webhook_id])
+    return _mark_sent(delivered)
+
+
+def _deliver_to_people(rows: list[Outbox]) -> list[Outbox]:
+    """In-app and e-mail for rows addressed to people; returns the rows fully delivered."""
+    if not rows:
+        return []
+    prefs = _preferences({row.recipient_id for row in rows})
+    fresh = []
+    for row in rows:
+        pref = prefs[row.recipient_id]
+        if row.in_app_state == State.NONE:
+            # Repeating this after a crash is harmless (the unique FK), so its state is only
+            # saved with the final "sent".
+            if pref.in_app == Mode.DIGEST:
+                row.in_app_state = State.DIGEST
+            else:
+                fresh.append(row)
+                row.in_app_state = State.DONE
+        if row.email_state == State.NONE:
+            if not row.recipient.email or pref.email == Mode.OFF:
+                row.email_state = State.SKIPPED
+            elif pref.email == Mode.DIGEST:
+                row.email_state = State.DIGEST
+    _notifications(fresh)
+    failed = _send_emails([row for row in rows if row.email_state == State.NONE])
+    return [row for row in rows if row.pk not in failed]
+
+
+def _preferences(user_ids: set[int]) -> dict[int, Preference]:
+    found = {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
+    return {pk: found.get(pk) or Preference(user_id=pk) for pk in user_ids}
+
+
+def _send_emails(rows: list[Outbox]) -> set[int]:
+    """Send each row's e-mail over one connection; returns the ids of rows that failed (they
+    are handed to _failed_attempt). A sent e-mail's state is saved at once, so a retry after a
+    later error, or after the worker dies, does not send it again: at most the one e-mail
+    between its send and that save can go twice."""
+    failed: set[int] = set()
+    if not rows:
+        return failed
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - the mail server is down: every row retries
+        for row in rows:
+            _failed_attempt(row, exc)
+        return {row.pk for row in rows}
+    try:
+        for row in rows:
+            try:
+                _email(row, connection)
+            except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
+                _failed_attempt(row, exc)
+                failed.add(row.pk)
+                continue
+            row.email_state = State.DONE
+            Outbox.objects.filter(pk=row.pk).update(
+                email_state=row.email_state, in_app_state=row.in_app_state
+            )
+    finally:
+        connection.close()
+    return failed
+
+
+def _mark_sent(rows: list[Outbox]) -> int:
+    """One UPDATE per combination of channel states (there are only a few)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        groups.setdefault((row.in_app_state, row.email_state), []).append(row.pk)
+    sent = 0
+    now = timezone.now()
+    for (in_app_state, email_state), pks in groups.items():
+        sent += Outbox.objects.filter(pk__in=pks, status=Outbox.Status.SENDING).update(
             status=Outbox.Status.SENT,
-            sent_at=timezone.now(),
+            sent_at=now,
             last_error="",
-            in_app_state=row.in_app_state,
-            email_state=row.email_state,
+            in_app_state=in_app_state,
+            email_state=email_state,
         )
     return sent
 
 
-def _preference(user) -> Preference:
-    return Preference.objects.filter(user=user).first() or Preference(user=user)
-
-
-def _deliver_to_person(row: Outbox, pref: Preference) -> None:
-    user = row.recipient
-    if row.in_app_state == State.NONE:
-        # Repeating this after a crash is harmless (the unique FK), so its state is only
-        # saved with the final "sent".
-        if pref.in_app == Mode.DIGEST:
-            row.in_app_state = State.DIGEST
-        else:
-            _notification(row)
-            row.in_app_state = State.DONE
-    if row.email_state == State.NONE:
-        if not user.email or pref.email == Mode.OFF:
-            row.email_state = State.SKIPPED
-        elif pref.email == Mode.DIGEST:
-            row.email_state = State.DIGEST
-        else:
-            _email(row)
-            row.email_state = State.DONE
-            # Saved at once: a retry after a later error must not send the e-mail again.
-            Outbox.objects.filter(pk=row.pk).update(
-                email_state=row.email_state, in_app_state=row.in_app_state
-            )
-
-
 def _notification(row: Outbox) -> None:
-    """Insert the row's notification unless it exists (ON CONFLICT DO NOTHING on the unique
+    _notifications([row])
+
+
+def _notifications(rows: list[Outbox]) -> None:
+    """Insert the rows' notifications unless they exist (ON CONFLICT DO NOTHING on the unique
     outbox FK): one query, and a second delivery of the same row is a no-op."""
-    rendered = render(row)
-    Notification.objects.bulk_create(
-        [
+    if not rows:
+        return
+    notes = []
+    for row in rows:
+        rendered = render(row)
+        notes.append(
             Notification(
                 recipient_id=row.recipient_id,
                 outbox=row,
@@ -127,12 +182,11 @@ def _notification(row: Outbox) -> None:
                 body=rendered.body,
                 url=rendered.url,
             )
-        ],
-        ignore_conflicts=True,
-    )
+        )
+    Notification.objects.bulk_create(notes, ignore_conflicts=True)
 
 
-def _email(row: Outbox) -> None:
+def _email(row: Outbox, connection=None) -> None:
     rendered = render(row)
     body = rendered.body
     if rendered.url:
@@ -143,6 +197,7 @@ def _email(row: Outbox) -> None:
         body=body,
         to=[row.recipient.email],
         headers={"X-DVK-Outbox": str(row.pk)},
+        connection=connection,
     ).send(fail_silently=False)
 
 
