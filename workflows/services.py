@@ -273,7 +273,17 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
         .exclude(role="")
         .select_related("scope_unit")
     )
-    entry = audit.append(
+    _notify(
+        action,
+        initiative,
+        actor=actor,
+        comment=comment,
+        new_tasks=new_tasks,
+        open_holders=open_holders,
+    )
+    # Last: the chain head's row lock serialises every transition in the service, so it is
+    # taken just before COMMIT and held as briefly as possible (ARCHITECTURE.md).
+    audit.append(
         initiative_id=initiative.pk,
         actor_id=actor.pk,
         action=action,
@@ -286,15 +296,6 @@ def _perform(initiative_id, action, *, actor, comment, meta, data) -> Initiative
         on_behalf_of_id=principal.pk if principal.pk != actor.pk else None,
         request_id=meta.request_id,
         ip=meta.ip,
-    )
-    _notify(
-        action,
-        initiative,
-        actor=actor,
-        comment=comment,
-        new_tasks=new_tasks,
-        open_holders=open_holders,
-        audit_seq=entry.seq,
     )
     return initiative
 
@@ -598,7 +599,7 @@ def _open_task_holders(initiative) -> list[int]:
 # Who is told
 
 
-def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audit_seq) -> None:
+def _notify(action, initiative, *, actor, comment, new_tasks, open_holders) -> None:
     audiences = notify.WHO_IS_TOLD.get(action, ())
     if not audiences:
         return
@@ -650,7 +651,6 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders, audi
             "state": initiative.state,
             "actor": str(actor),
             "comment": comment,
-            "audit_seq": audit_seq,
             "unit_id": initiative.unit_id,
             "committee_id": initiative.campaign.committee_id,  # whose webhooks hear it
         },
