@@ -258,6 +258,14 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(fields=["unit", "year", "state"], name="initiative_unit_year_state"),
             models.Index(fields=["campaign", "state"], name="initiative_campaign_state"),
             models.Index(fields=["year", "state", "field"], name="initiative_year_state_field"),
+            # The public list (recognised and commended only): its order, count, years and
+            # units are read from this small index instead of the whole table.
+            models.Index(
+                fields=["-year", "-decision_date", "-id"],
+                include=["unit"],
+                condition=models.Q(state__in=["recognized", "commended"]),
+                name="initiative_published",
+            ),
         ]
 
     def __str__(self) -> str:
