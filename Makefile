@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint worker
+.PHONY: run test install lint worker bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,12 @@ worker: $(STAMP)
 	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 2; }
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/celery -A config worker -B --concurrency=2 --loglevel=INFO
+
+## All benchmarks in order (bench/README.md): dataset, transitions, pages, report, drain. PostgreSQL.
+bench: $(STAMP)
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL, e.g. DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench make bench"; exit 2; }
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/transitions.py --peer
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/report.py
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/7} $(BIN)/python bench/drain.py

@@ -8,7 +8,7 @@ until every row is sent. Prints rows/s, the worker's peak resident size and chec
 row produced exactly one in-app notification.
 
 usage:
-    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench REDIS_URL=redis://127.0.0.1:6379/5 \
+    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench REDIS_URL=redis://127.0.0.1:6379/7 \
         .venv/bin/python bench/drain.py [--rows 10000] [--batch 3 100]
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import _setup
 from _report import machine, peak_rss_mib
 
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
 _setup.django()
 
 from django.db.models import F, Value  # noqa: E402
@@ -111,6 +111,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--batch", type=int, nargs="+", default=[3, 100])
     args = parser.parse_args(argv)
     print(machine())
+    from config.celery import app
+
+    app.control.purge()  # only this run's tasks: the queue may hold messages for other databases
     log = Path("/tmp/dvk-bench-worker.log")
     worker = start_worker(log)
     try:
