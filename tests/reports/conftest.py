@@ -154,3 +154,16 @@ def year_of_data(db) -> YearOfData:
         last_year.tick(3)
         i["g"] = services.perform(i["g"].pk, "submit", actor=world.staff)
     return data
+
+
+@pytest.fixture
+def jobs_in_process():
+    """Run export jobs in this process even when REDIS_URL is set (as in .ci/run), so a test
+    can read the finished job. The job's code is the same; the real broker and worker path is
+    exercised by tests/notifications/test_worker.py."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

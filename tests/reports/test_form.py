@@ -150,7 +150,7 @@ def test_round_trip_into_another_unit_keeps_every_field(world, registered, clien
 
 
 def test_a_committee_exports_one_sheet_per_unit_as_a_job(
-    world, registered, client, django_capture_on_commit_callbacks
+    world, registered, client, django_capture_on_commit_callbacks, jobs_in_process
 ):
     from reports.models import ExportJob
 

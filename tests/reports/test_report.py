@@ -205,7 +205,7 @@ def test_another_committees_people_cannot_ask_for_this_committee(year_of_data, c
 
 
 def test_report_export_runs_as_a_job_with_progress_and_a_download(
-    year_of_data, client, django_capture_on_commit_callbacks
+    year_of_data, client, django_capture_on_commit_callbacks, jobs_in_process
 ):
     from io import BytesIO
 
