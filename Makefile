@@ -41,3 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/report.py
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/7} $(BIN)/python bench/drain.py
+	$(BIN)/python bench/explain.py

@@ -1,0 +1,86 @@
+"""EXPLAIN ANALYZE of the hot queries at scale: which index each one uses and what it costs.
+
+Builds each query through the same selector the page or the door uses, for the busiest people
+bench/generate.py made, and prints PostgreSQL's plan (first lines) with its execution time.
+docs/performance.md quotes the result.
+
+usage:
+    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/explain.py
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import _setup
+
+_setup.django()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from reports.selectors import search_public_models  # noqa: E402
+from units.models import Unit  # noqa: E402
+from workflows import selectors  # noqa: E402
+from workflows.models import Campaign  # noqa: E402
+
+
+def plan(label: str, queryset, *, count: bool = False, limit: int = 25) -> None:
+    qs = queryset.order_by() if count else queryset[:limit]
+    sql, params = qs.query.get_compiler(using="default").as_sql()
+    if count:
+        sql = f"SELECT count(*) FROM ({sql}) AS counted"
+    with connection.cursor() as c:
+        c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        lines = [row[0] for row in c.fetchall()]
+    indexes = sorted(
+        set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", "\n".join(lines)))
+    )
+    seq = sorted(set(re.findall(r"Seq Scan on (\w+)", "\n".join(lines))))
+    took = next((line for line in lines if line.startswith("Execution Time")), "")
+    print(f"\n== {label}: {took.strip()}")
+    print(f"   indexes: {', '.join(indexes) or '—'}; sequential scans: {', '.join(seq) or '—'}")
+    for line in lines[:14]:
+        print("   " + line[:150])
+
+
+def main() -> None:
+    head = User.objects.get(username="p01-d01.head")
+    reviewer = User.objects.get(username="p01.reviewer0")
+    council = User.objects.get(username="p01.council0")
+    auditor = User.objects.get(username="p01.auditor")
+    unit = Unit.objects.get(code="P01-D01")
+    year = timezone.localdate().year
+    plan("inbox of a unit head", selectors.inbox_for(head))
+    plan("inbox of a council member", selectors.inbox_for(council))
+    plan("queue of a committee reviewer", selectors.queue_for(reviewer))
+    plan("queue count (pagination)", selectors.queue_for(reviewer), count=True)
+    plan("archive of a committee reviewer", selectors.archive_for(reviewer))
+    plan(
+        "unit dashboard: the unit's initiatives this year",
+        selectors.visible_initiatives(head).filter(unit=unit, year=year),
+        limit=50,
+    )
+    plan("initiatives in a reviewer's scope", selectors.visible_initiatives(reviewer))
+    plan("… their count", selectors.visible_initiatives(reviewer), count=True)
+    plan("audit search of an auditor", selectors.audit_search(auditor))
+    plan("public list", search_public_models(), limit=20)
+    campaign = Campaign.objects.filter(committee__code="P01-BDV", year=year).first()
+    if campaign:
+        with connection.cursor() as c:
+            c.execute("EXPLAIN ANALYZE SELECT 1")  # warm
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.quota_standing(campaign)
+        print(
+            f"\n== quota standing of one committee: {len(ctx.captured_queries)} queries, "
+            f"{sum(float(q['time']) for q in ctx.captured_queries) * 1000:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
