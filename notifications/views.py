@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.parsing import parse_ints
+
 from . import selectors, services
 from .models import Preference
 
@@ -36,7 +38,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    ids = parse_ints(request.POST.getlist("id"))
     services.mark_read(request.user, ids)
     return _back(request)
 

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.parsing import clean_text, parse_int
 from units.models import Unit
 from units.services import ImportRejected
 from workflows.exceptions import WorkflowError
@@ -35,8 +36,7 @@ PUBLIC_PAGE_SIZE = 20
 
 
 def _int(value) -> int | None:
-    value = str(value or "")
-    return int(value) if value.isdigit() else None
+    return parse_int(value, low=1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def committee_forms(request: HttpRequest) -> HttpResponse:
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
-    q = (request.GET.get("q") or "").strip()[:200]
+    q = clean_text(request.GET.get("q"))[:200]
     year = _int(request.GET.get("year"))
     field = request.GET.get("field", "")
     unit_id = _int(request.GET.get("unit"))

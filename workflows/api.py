@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import error_body, request_meta
+from config.parsing import parse_int
 from units.selectors import committee_of, memberships_of
 
 from . import exports, selectors, services
@@ -446,7 +447,7 @@ def _audit(request, query_class=AuditQuerySerializer):
     params.pop("type", None)
     initiative = params.pop("initiative", None)
     actor = params.get("actor")
-    if isinstance(actor, str) and actor.isdigit() and int(actor) >= BIG_ID:
+    if isinstance(actor, str) and (parse_int(actor) or 0) >= BIG_ID:
         params["actor"] = "0"
     qs = selectors.audit_search(request.user, **params)
     if initiative:

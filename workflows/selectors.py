@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from config.parsing import clean_text, parse_int
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role
 from units.selectors import memberships_of, units_covered_by
 
@@ -282,8 +283,10 @@ def audit_search(
     )
     if not user.is_superuser:
         qs = qs.filter(initiative__in=visible_initiatives(user).values("pk"))
+    if isinstance(actor, str):
+        actor = clean_text(actor)
     if actor not in (None, ""):
-        if isinstance(actor, str) and not actor.isdigit():
+        if isinstance(actor, str) and parse_int(actor) is None:
             qs = qs.filter(
                 Q(actor__username__icontains=actor) | Q(actor__full_name__icontains=actor)
             )

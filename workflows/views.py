@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.parsing import parse_int, parse_ints
 from units.models import UNIT_ROLES, Role, Unit
 from units.selectors import memberships_of, visible_units
 
@@ -261,7 +262,7 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 def tasks_bulk(request: HttpRequest) -> HttpResponse:
     """Claim, or approve, several tasks of the same step at once; each goes through the door."""
     operation = request.POST.get("operation")
-    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    ids = parse_ints(request.POST.getlist("task"))
     tab = "queue" if request.POST.get("tab") == "queue" else "inbox"
     back = redirect(reverse("workflows:tasks") + f"?tab={tab}")
     if operation == "claim":
@@ -310,10 +311,10 @@ def tasks_bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.visible_initiatives(request.user).order_by("-year", "unit__path", "pk")
-    year = request.GET.get("year", "")
+    year = parse_int(request.GET.get("year"), low=1, high=9999)
     state = request.GET.get("state", "")
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if year is not None:
+        qs = qs.filter(year=year)
     if state in State.values:
         qs = qs.filter(state=state)
     return render(
@@ -636,8 +637,7 @@ def initiative_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 def unit_dashboard(request: HttpRequest) -> HttpResponse:
-    year_raw = request.GET.get("year", "")
-    year = int(year_raw) if year_raw.isdigit() else timezone.localdate().year
+    year = parse_int(request.GET.get("year"), low=1, high=9999) or timezone.localdate().year
     board = selectors.unit_dashboard(request.user, year=year)
     state = request.GET.get("state", "")
     initiatives = board["initiatives"]
