@@ -24,7 +24,7 @@ from units.models import UNIT_ROLES, Role, Unit
 from units.selectors import memberships_of, visible_units
 
 from . import audit, exports, forms, selectors, services
-from .exceptions import InvalidData, NotAllowed, NotFound, WorkflowError
+from .exceptions import NotAllowed, NotFound, WorkflowError
 from .models import DEFAULT_CRITERIA, Initiative, State
 from .policy import ACTIONS
 
@@ -236,10 +236,13 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     from django.contrib.auth import get_user_model
 
     _task_visible_or_404(request, pk)
-    to_user = get_user_model().objects.filter(pk=request.POST.get("to_user") or 0).first()
+    to_user_id = parse_int(request.POST.get("to_user"), low=1)
+    to_user = get_user_model().objects.filter(pk=to_user_id).first() if to_user_id else None
+    if to_user is None:
+        # Shown beside the "Giao cho" field of this task on the initiative's page.
+        messages.error(request, _("Hãy chọn người nhận việc."), extra_tags=f"reassign-{pk}")
+        return redirect("workflows:initiative_detail", selectors.task_initiative_id(pk))
     try:
-        if to_user is None:
-            raise InvalidData(_("Hãy chọn người nhận việc."))
         task = services.reassign_task(pk, actor=request.user, to_user=to_user, meta=_meta(request))
     except NotFound:
         raise Http404 from None

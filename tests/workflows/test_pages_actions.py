@@ -545,6 +545,22 @@ def test_the_leader_hands_a_task_to_another_reviewer(world, client, second_revie
     assert client.post(url, {"to_user": world.reviewer.pk}).status_code == 404
 
 
+@pytest.mark.parametrize("to_user", ["abc", "²", "", "99999999999999999999"])
+def test_reassigning_to_no_one_says_choose_someone_beside_the_field(
+    world, client, second_reviewer, to_user
+):
+    initiative = advance(world, draft(world), State.SCREENING)
+    task = initiative.tasks.exclude(role="").get(status="NEW")
+    owner = task.owner
+    client.force_login(world.leader)
+    url = reverse("workflows:task_reassign", args=[task.pk])
+    response = client.post(url, {"to_user": to_user}, follow=True)
+    assert response.status_code == 200
+    assert f'id="to-{task.pk}_error" role="alert">Hãy chọn người nhận việc.</p>' in page(response)
+    task.refresh_from_db()
+    assert task.owner == owner
+
+
 def test_the_committee_flags_an_open_case_and_commendation_waits(world, client):
     initiative = advance(world, draft(world), State.RECOGNIZED)
     url = reverse("workflows:initiative_flag_case", args=[initiative.pk])
