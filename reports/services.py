@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from units.models import Unit
 from units.services import ImportRejected, RowError, _cell_text, _choice_map, _fold
+from workflows import selectors as workflow_selectors
 from workflows import services as workflow_services
 from workflows.exceptions import InvalidData, WorkflowError
 from workflows.models import Field, Form, Initiative, Kind, Topic
@@ -284,6 +286,18 @@ def read_registration_form(file: IO[bytes], filename: str) -> list[FormRow]:
     return rows
 
 
+def replicable_sources(actor, ids) -> dict[int, Initiative]:
+    """Of `ids`, the initiatives a unit may name as the model it replicates: a published
+    (recognised or commended) model, as on the public page, or one the actor may see, as the
+    API's `replicates` field allows."""
+    if not ids:
+        return {}
+    qs = Initiative.objects.all()
+    if not actor.is_superuser:
+        qs = qs.filter(Q(state__in=PUBLIC_STATES) | workflow_selectors.initiative_scope_q(actor))
+    return qs.in_bulk(ids)
+
+
 def import_registration_form(
     file: IO[bytes],
     *,
@@ -297,7 +311,8 @@ def import_registration_form(
     Raises ImportRejected (nothing created) or a WorkflowError about the whole file."""
     rows = read_registration_form(file, filename)
     wanted = {r.fields["replicates"] for r in rows if "replicates" in r.fields}
-    sources = Initiative.objects.in_bulk(wanted)
+    sources = replicable_sources(actor, wanted)
+    # One message for a missing model and for one the actor may not see: existence never leaks.
     errors = [
         RowError(row.number, _("không có mô hình số %(id)d để nhân rộng.") % {"id": source})
         for row in rows

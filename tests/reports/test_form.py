@@ -11,9 +11,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from reports import services as report_services
-from tests.workflows.conftest import draft
+from tests.workflows.conftest import advance, draft
 from units.services import ImportRejected
-from workflows.models import AuditEntry, Field, Form, Initiative, Kind, Topic
+from workflows import services as workflow_services
+from workflows.models import AuditEntry, Field, Form, Initiative, Kind, State, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +46,9 @@ COMPARED = (
 
 @pytest.fixture
 def registered(world):
-    """Four drafts of the department, spread over three fields, with every kind of value."""
-    source = draft(world, title="Chợ nông sản sạch")
+    """Four registrations of the department, spread over three fields, with every kind of
+    value; the first is a recognised model, so another unit may name it as its source."""
+    source = advance(world, draft(world, title="Chợ nông sản sạch"), State.RECOGNIZED)
     rows = [
         source,
         draft(
@@ -411,3 +413,42 @@ def test_a_form_typed_from_the_seed_paper_is_read(world):
         Kind.REPLICATION,
         "Nguyễn Văn Xuân",
     )
+
+
+def test_an_import_cannot_replicate_a_hidden_model_nor_learn_whether_it_exists(
+    world, registered, client
+):
+    # Another province's draft: neither published nor in the importing person's scope.
+    hidden = workflow_services.create_initiative(
+        unit=world.units["dept_b"],
+        actor=world.b_staff,
+        year=world.year,
+        title="Bản nháp bí mật của tỉnh B",
+        field=Field.KINH_TE,
+    )
+    missing = Initiative.objects.order_by("-pk").first().pk + 1000
+    content = _export(client, world)
+    messages = {}
+    for source in (hidden.pk, missing):
+
+        def point_at(ws, source=source):
+            ws["G10"] = f"x\nNhân rộng từ mô hình: #{source}"
+
+        before = _counts()
+        with pytest.raises(ImportRejected) as caught:
+            report_services.import_registration_form(
+                io.BytesIO(_edit(content, point_at)),
+                filename="bieu.xlsx",
+                unit=world.units["dept2"],
+                actor=world.other_staff,
+                year=world.year,
+            )
+        assert _counts() == before
+        assert [e.row for e in caught.value.errors] == [10]
+        messages[source] = str(caught.value.errors[0].message).replace(str(source), "#")
+        response = _upload(client, world, _edit(content, point_at))
+        assert response.status_code == 400
+        assert hidden.title not in response.content.decode()
+        assert _counts() == before
+    assert messages[hidden.pk] == messages[missing]
+    assert "không có mô hình số # để nhân rộng." in messages[missing]
