@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound as NotFoundError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -457,10 +458,17 @@ def _audit(request, query_class=AuditQuerySerializer):
 
 @extend_schema(tags=["audit"])
 class AuditViewSet(viewsets.GenericViewSet):
-    """The audit trail (read only) in the caller's scope, filtered and exported."""
+    """The audit trail (read only) in the caller's scope, filtered and exported; for auditors
+    only (others get 403, as on the auditor's page). An initiative's own history is
+    /initiatives/{id}/timeline."""
 
     serializer_class = AuditEntrySerializer
     queryset = AuditEntry.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # signs the caller in first: 401 before 403
+        if not selectors.may_search_audit(request.user):
+            raise PermissionDenied(_("Chỉ cán bộ kiểm tra, thanh tra mới xem được nhật ký."))
 
     @extend_schema(
         summary="Nhật ký trong phạm vi",

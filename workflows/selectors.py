@@ -261,6 +261,15 @@ def quota_standing(campaign, *, under_only: bool = False) -> list[dict]:
     return rows
 
 
+def may_search_audit(user) -> bool:
+    """Searching and exporting the audit trail across initiatives (the auditor's page and the
+    API's /audit) is for auditors only: its rows carry other people's IPs and comments. An
+    initiative's own timeline stays readable for anyone who may see the initiative."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(m.role == Role.AUDITOR for m in memberships_of(user))
+
+
 def audit_search(
     user,
     *,

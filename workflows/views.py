@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from config.parsing import parse_int, parse_ints
 from units.models import UNIT_ROLES, Role, Unit
-from units.selectors import memberships_of, visible_units
+from units.selectors import visible_units
 
 from . import audit, exports, forms, selectors, services
 from .exceptions import NotAllowed, NotFound, WorkflowError
@@ -669,7 +669,7 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _require_auditor(user) -> None:
-    if not (user.is_superuser or any(m.role == Role.AUDITOR for m in memberships_of(user))):
+    if not selectors.may_search_audit(user):
         raise PermissionDenied(_("Chỉ cán bộ kiểm tra, thanh tra mới xem được nhật ký."))
 
 
