@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.remind_overdue_tasks",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The audit chain's nightly walk; the auditor's page shows its last outcome.
+    "workflows-verify-audit": {
+        "task": "workflows.verify_audit",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 # Notifications: links in e-mails, retries, the sweep, reminders (see notifications/).

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditEntry, AuditHead
+from .models import AuditCheck, AuditEntry, AuditHead
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -208,3 +211,34 @@ def verify(*, batch: int = 2000) -> Verification:
         if head is not None and head.seq != last_good:
             return Verification(False, checked, last_good, last_good + 1, "missing")
     return Verification(True, checked, last_good)
+
+
+def verify_and_record() -> AuditCheck:
+    """Walk the whole chain (verify) and keep the outcome for the auditor's page."""
+    started = timezone.now()
+    result = verify()
+    return AuditCheck.objects.create(
+        checked_at=started,
+        ok=result.ok,
+        checked=result.checked,
+        verified_up_to=result.last_good_seq,
+        broken_at=result.broken_seq,
+        problem=result.problem,
+    )
+
+
+def last_check() -> AuditCheck | None:
+    return AuditCheck.objects.order_by("-checked_at", "-pk").first()
+
+
+def request_verification() -> bool:
+    """Queue a walk of the chain (runs at once, in-process, when there is no broker).
+    False when the broker cannot be reached."""
+    from .tasks import verify_audit
+
+    try:
+        verify_audit.delay()
+    except Exception:  # kombu's connection errors vary by transport
+        logger.exception("could not queue the audit chain verification")
+        return False
+    return True

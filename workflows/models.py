@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from viewflow.workflow.models import AbstractProcess, AbstractTask
@@ -744,6 +745,28 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.last_hash[:12]}"
+
+
+class AuditCheck(models.Model):
+    """The outcome of one walk of the whole audit chain (audit.verify). The chain grows to
+    hundreds of thousands of rows, so the auditor's page shows the last outcome and asks for a
+    new walk in the background, instead of walking it on every visit."""
+
+    checked_at = models.DateTimeField(_("thời điểm kiểm tra"), default=timezone.now)
+    ok = models.BooleanField(_("toàn vẹn"))
+    checked = models.BigIntegerField(_("số mục đã kiểm tra"), default=0)
+    verified_up_to = models.BigIntegerField(_("nguyên vẹn đến mục"), default=0)
+    broken_at = models.BigIntegerField(_("đứt tại mục"), null=True, blank=True)
+    problem = models.CharField(_("lỗi"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("lần kiểm tra chuỗi nhật ký")
+        verbose_name_plural = _("các lần kiểm tra chuỗi nhật ký")
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        state = _("toàn vẹn") if self.ok else _("bị đứt")
+        return f"{timezone.localtime(self.checked_at):%d/%m/%Y %H:%M} — {state}"
 
 
 class IdempotencyKey(models.Model):

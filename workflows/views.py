@@ -710,8 +710,19 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_chain(request: HttpRequest) -> HttpResponse:
+    """The last walk of the whole chain (nightly, or asked for with the button): a visit never
+    walks it, since the chain holds every transition of every unit."""
     _require_auditor(request.user)
-    return render(request, "workflows/audit_chain.html", {"result": audit.verify()})
+    if request.method == "POST":
+        if audit.request_verification():
+            messages.success(
+                request,
+                _("Đã yêu cầu kiểm tra lại chuỗi nhật ký; kết quả sẽ hiện ở trang này khi xong."),
+            )
+        else:
+            messages.error(request, _("Chưa gửi được yêu cầu kiểm tra; hãy thử lại sau."))
+        return redirect("workflows:audit_chain")
+    return render(request, "workflows/audit_chain.html", {"check": audit.last_check()})
 
 
 # ---------------------------------------------------------------------------------------------

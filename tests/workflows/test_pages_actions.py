@@ -9,11 +9,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from units.models import Membership, Role
-from workflows import services
-from workflows.models import AuditEntry, Campaign, Initiative, State
+from workflows import audit, services
+from workflows.models import AuditCheck, AuditEntry, Campaign, Initiative, State
 
 from .conftest import REGISTRATION, advance, draft, full_points, pdf, person
 
@@ -408,13 +411,71 @@ def test_auditor_searches_within_scope_and_exports_csv_and_excel(world, client):
     assert "“Đến ngày” phải sau “Từ ngày”." in page(bad)
 
 
+@pytest.fixture
+def tasks_in_process():
+    """Run Celery jobs here even when REDIS_URL is set (as in .ci/run)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 def test_audit_pages_are_for_auditors_and_show_the_chain_state(world, client):
     draft(world)
     client.force_login(world.staff)
     assert client.get(reverse("workflows:audit_search")).status_code == 403
+    assert client.get(reverse("workflows:audit_chain")).status_code == 403
+    assert client.post(reverse("workflows:audit_chain")).status_code == 403
     client.force_login(world.auditor)
     body = page(client.get(reverse("workflows:audit_chain")))
-    assert "Chuỗi nhật ký toàn vẹn" in body and "#1" in body
+    assert "chưa được kiểm tra lần nào" in body and "Kiểm tra lại ngay" in body
+    call_command("verify_audit")  # as the nightly beat job does
+    body = page(client.get(reverse("workflows:audit_chain")))
+    assert "Chuỗi nhật ký toàn vẹn" in body and "#1" in body and "Lần kiểm tra gần nhất" in body
+
+
+def test_the_chain_page_never_walks_the_chain_on_a_visit(world, client, monkeypatch):
+    def walk(*args, **kwargs):
+        raise AssertionError("the page walked the whole chain")
+
+    audit.verify_and_record()
+    monkeypatch.setattr(audit, "verify", walk)
+    client.force_login(world.auditor)
+    url = reverse("workflows:audit_chain")
+    client.get(url)  # warm the session and memberships caches
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        advance(world, draft(world), State.SCREENING)
+    with CaptureQueriesContext(connection) as grown:
+        assert client.get(url).status_code == 200
+    assert len(grown) == len(small)
+
+
+def test_check_again_now_records_a_fresh_result_and_reports_a_tampered_chain(
+    world, client, tasks_in_process
+):
+    initiative = advance(world, draft(world), State.SCREENING)
+    audit.verify_and_record()
+    first = AuditCheck.objects.get()
+    victim = AuditEntry.objects.get(initiative=initiative, action="submit")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")  # bypass the trigger
+        cursor.execute(
+            "UPDATE workflows_auditentry SET comment = 'sửa lén' WHERE id = %s", [victim.pk]
+        )
+    client.force_login(world.auditor)
+    url = reverse("workflows:audit_chain")
+    assert "Chuỗi nhật ký toàn vẹn" in page(client.get(url))  # the last result, until asked
+    response = client.post(url, follow=True)
+    latest = AuditCheck.objects.exclude(pk=first.pk).get()
+    assert not latest.ok and latest.broken_at == victim.seq and latest.problem == "content"
+    body = page(response)
+    assert f"Chuỗi nhật ký bị đứt tại mục #{victim.seq}" in body
+    assert "Nội dung mục đã bị sửa." in body
 
 
 # ---- The committee leader's campaign set-up -----------------------------------------------
@@ -584,3 +645,14 @@ def test_the_committee_flags_an_open_case_and_commendation_waits(world, client):
     assert client.post(url, {"open_case": "0", "comment": "x"}).status_code == 403
     client.force_login(world.b_reviewer)
     assert client.post(url, {"open_case": "0", "comment": "x"}).status_code == 404
+
+
+def test_the_chain_is_walked_nightly_by_beat(world, tasks_in_process):
+    from django.conf import settings
+
+    from workflows.tasks import verify_audit
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert verify_audit.name == "workflows.verify_audit" in tasks
+    check = AuditCheck.objects.get(pk=verify_audit.delay().get())
+    assert check.ok

@@ -1,18 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workflows.audit import verify
+from workflows.audit import verify_and_record
 
 
 class Command(BaseCommand):
     help = "Kiểm tra chuỗi băm của nhật ký; báo mắt xích đầu tiên bị sửa hoặc bị xóa."
 
     def handle(self, *args, **options):
-        result = verify()
+        # Recorded, so the auditor's page shows this run's outcome and time.
+        result = verify_and_record()
         if result.ok:
             self.stdout.write(
                 _("Nhật ký toàn vẹn: đã kiểm tra %(n)s bản ghi, đến bản ghi số %(seq)s.")
-                % {"n": result.checked, "seq": result.last_good_seq}
+                % {"n": result.checked, "seq": result.verified_up_to}
             )
             return
         problems = {
@@ -26,8 +27,8 @@ class Command(BaseCommand):
                 "Toàn vẹn đến bản ghi số %(good)s."
             )
             % {
-                "seq": result.broken_seq,
+                "seq": result.broken_at,
                 "problem": problems[result.problem],
-                "good": result.last_good_seq,
+                "good": result.verified_up_to,
             }
         )
