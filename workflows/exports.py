@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .exceptions import InvalidData
 from .models import AuditEntry, State
 from .policy import ACTIONS
 
@@ -84,32 +85,77 @@ def audit_rows(queryset: QuerySet[AuditEntry] | Iterable[AuditEntry]) -> Iterato
         )
 
 
-def audit_csv(queryset) -> bytes:
-    """UTF-8 with a byte-order mark so Excel opens the Vietnamese text correctly."""
+# An Excel sheet of more rows is slow to build and to open; narrower filters, or the CSV
+# (streamed, without a limit), serve better.
+XLSX_MAX_ROWS = 100_000
+CSV_ROWS_PER_CHUNK = 500
+
+
+class ExportTooLarge(InvalidData):
+    code = "export_too_large"
+
+
+def audit_csv_chunks(queryset) -> Iterator[bytes]:
+    """The CSV in pieces, for a streamed response: the database is read 2,000 rows at a time
+    and never held in memory whole. UTF-8 with a byte-order mark so Excel opens the Vietnamese
+    text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(audit_headers())
-    writer.writerows([_cell(v) for v in row] for row in audit_rows(queryset))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    for number, row in enumerate(audit_rows(queryset), start=1):
+        writer.writerow([_cell(v) for v in row])
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def audit_csv(queryset) -> bytes:
+    return b"".join(audit_csv_chunks(queryset))
+
+
+def check_xlsx_size(queryset) -> None:
+    """Raise ExportTooLarge when the sheet would pass XLSX_MAX_ROWS (one bounded count)."""
+    if isinstance(queryset, QuerySet):
+        rows = queryset.order_by().values("pk")[: XLSX_MAX_ROWS + 1].count()
+    else:
+        rows = len(queryset)
+    if rows > XLSX_MAX_ROWS:
+        raise ExportTooLarge(
+            _(
+                "Kết quả có hơn %(max)s mục, quá nhiều cho một tệp Excel. Hãy thu hẹp bộ lọc "
+                "(khoảng ngày, đơn vị, thao tác) hoặc xuất CSV."
+            )
+            % {"max": f"{XLSX_MAX_ROWS:,}".replace(",", ".")}
+        )
 
 
 def audit_xlsx(queryset) -> bytes:
+    """The sheet in openpyxl's write-only mode (rows go to disk as they come, not into a tree
+    of cell objects); raises ExportTooLarge past XLSX_MAX_ROWS."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=False)
-    sheet = book.active
-    sheet.title = _("Nhật ký")[:31]
-    sheet.append(audit_headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in audit_rows(queryset):
-        sheet.append([_cell(v) for v in row])
+    check_xlsx_size(queryset)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Nhật ký")[:31])
     sheet.freeze_panes = "A2"
     for column, width in zip(
         "ABCDEFGHIJKLMNO", (8, 20, 24, 20, 18, 10, 40, 30, 22, 22, 22, 40, 50, 15, 20), strict=True
     ):
         sheet.column_dimensions[column].width = width
+    bold = Font(bold=True)
+    header = []
+    for title in audit_headers():
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in audit_rows(queryset):
+        sheet.append([_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -681,16 +681,23 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if export == "csv":
-        response = HttpResponse(exports.audit_csv(qs), content_type="text/csv; charset=utf-8")
+        # Streamed: the whole scope can be hundreds of thousands of rows.
+        response = StreamingHttpResponse(
+            exports.audit_csv_chunks(qs), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
         return response
     if export == "xlsx":
-        response = HttpResponse(
-            exports.audit_xlsx(qs),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.xlsx"'
-        return response
+        try:
+            response = HttpResponse(
+                exports.audit_xlsx(qs),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        except exports.ExportTooLarge as exc:
+            messages.error(request, exc.message)
+        else:
+            response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.xlsx"'
+            return response
     page = _page(request, qs, CappedPaginator)
     rows = [
         (

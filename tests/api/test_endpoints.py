@@ -54,7 +54,9 @@ def test_audit_search_and_export(world, api):
     exported = api("auditor").get("/audit/export", type="csv")
     assert exported.status_code == 200
     assert exported["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert exported.streaming  # never built whole in memory
+    text = b"".join(exported.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 1 + 3  # header, then create, submit, approve
     xlsx = api("auditor").get("/audit/export", type="xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
@@ -86,6 +88,19 @@ def test_only_auditors_search_or_export_the_audit_trail(world, api, who):
 
 def test_signed_out_callers_get_401_from_the_audit_trail(world, client):
     assert client.get("/api/v1/audit").status_code == 401
+
+
+def test_an_excel_export_past_the_cap_asks_to_narrow_the_filters(world, api, monkeypatch):
+    from workflows import exports
+
+    advance(world, draft(world), State.SCREENING)  # create, submit, approve
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
+    response = api("auditor").get("/audit/export", type="xlsx")
+    assert response.status_code == 400
+    assert response.json()["code"] == "export_too_large"
+    assert "Hãy thu hẹp bộ lọc" in response.json()["message"]
+    assert api("auditor").get("/audit/export", type="xlsx", action="approve").status_code == 200
+    assert api("auditor").get("/audit/export", type="csv").status_code == 200  # no cap
 
 
 def test_notifications_list_and_mark_read(world, api):

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from units.models import Membership, Role
-from workflows import audit, services
+from workflows import audit, exports, services
 from workflows.models import AuditCheck, AuditEntry, Campaign, Initiative, State
 
 from .conftest import REGISTRATION, advance, draft, full_points, pdf, person
@@ -397,7 +397,9 @@ def test_auditor_searches_within_scope_and_exports_csv_and_excel(world, client):
     assert page(client.get(url + "?actor=staff")).count("<tr>") >= 2
     assert f"/mo-hinh/{theirs.pk}/" not in page(client.get(url))
     response = client.get(url + "?export=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming  # never built whole in memory
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Số thứ tự", "Thời điểm", "Người thực hiện"]
     assert {r[8] for r in rows[1:]} == {
         "Tạo đăng ký",
@@ -409,6 +411,32 @@ def test_auditor_searches_within_scope_and_exports_csv_and_excel(world, client):
     assert sheet.max_row == 2 and sheet["I2"].value == "Gửi thủ trưởng duyệt"
     bad = client.get(url + "?date_from=31/12/2026&date_to=01/01/2026")
     assert "“Đến ngày” phải sau “Từ ngày”." in page(bad)
+
+
+def test_an_excel_export_past_the_cap_tells_the_auditor_to_narrow_the_filters(
+    world, client, monkeypatch
+):
+    advance(world, draft(world), State.SCREENING)  # create, submit, approve
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 2)
+    client.force_login(world.auditor)
+    url = reverse("workflows:audit_search")
+    response = client.get(url + "?export=xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "quá nhiều cho một tệp Excel. Hãy thu hẹp bộ lọc" in page(response)
+    narrowed = client.get(url + "?export=xlsx&action=submit")
+    assert narrowed.content[:2] == b"PK"
+
+
+def test_a_long_csv_export_comes_in_pieces(world, client, monkeypatch):
+    for _ in range(2):
+        advance(world, draft(world), State.SCREENING)
+    monkeypatch.setattr(exports, "CSV_ROWS_PER_CHUNK", 2)
+    client.force_login(world.auditor)
+    response = client.get(reverse("workflows:audit_search") + "?export=csv")
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 3
+    rows = list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
+    assert len(rows) == 1 + AuditEntry.objects.filter(initiative__isnull=False).count()
 
 
 @pytest.fixture
