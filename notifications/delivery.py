@@ -1,9 +1,12 @@
 """Delivering outbox rows: claim, send on each channel, mark; retry with back-off; sweep; digest.
 
-Exactly-once rests on two things. A row is claimed by one worker at a time (SELECT … FOR UPDATE
-SKIP LOCKED, then pending → sending); a worker that dies holding a claim loses it when the lease
-runs out and the sweep hands the row out again. The in-app Notification has a unique FK to its
-row, so a second delivery of the same row cannot make a second notification; each channel's
+Exactly-once rests on three things. A row is claimed by one worker at a time (SELECT … FOR
+UPDATE SKIP LOCKED, then pending → sending, with a fresh claim token); a worker that dies holding
+a claim loses it when the lease runs out and the sweep hands the row out again. Every later write
+of the worker names its token, and before each e-mail or webhook it re-takes the row (a
+compare-and-set that also renews the lease), so a worker that was only slow, and whose rows were
+claimed again meanwhile, sends and marks nothing more. The in-app Notification has a unique FK to
+its row, so a second delivery of the same row cannot make a second notification; each channel's
 state is saved as soon as it is done, so a retry only redoes what had not finished.
 """
 
@@ -14,12 +17,13 @@ import hashlib
 import hmac
 import json
 import logging
+import uuid
 from collections.abc import Iterable
 
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -40,8 +44,10 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def claim(ids: Iterable[int], *, now: datetime.datetime | None = None) -> list[Outbox]:
-    """Take the rows nobody else holds: pending, due, not locked by another worker."""
+    """Take the rows nobody else holds: pending, due, not locked by another worker. The rows
+    share a new claim token, which every later write of this worker names."""
     now = now or timezone.now()
+    token = uuid.uuid4()
     with transaction.atomic():
         rows = list(
             Outbox.objects.select_for_update(skip_locked=True, of=("self",))
@@ -51,35 +57,119 @@ def claim(ids: Iterable[int], *, now: datetime.datetime | None = None) -> list[O
         )
         if rows:
             Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
-                status=Outbox.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+                status=Outbox.Status.SENDING,
+                claimed_at=now,
+                claim_token=token,
+                attempts=F("attempts") + 1,
             )
     for row in rows:
         row.status, row.claimed_at, row.attempts = Outbox.Status.SENDING, now, row.attempts + 1
+        row.claim_token = token
     return rows
 
 
+def _mine(row: Outbox):
+    """Rows still held by this row's claim. A row carries a claim token only while it is held:
+    the token is cleared when the row leaves the claim (sent, failed, back to pending, taken
+    back by the sweep), so the token alone is the test. Callers always add the rows' pks: a
+    `status = 'sending'` test would lead the planner onto the partial unsent index, a scan of
+    the whole backlog during a drain, instead of the primary key."""
+    return Outbox.objects.filter(claim_token=row.claim_token)
+
+
+class _Lease:
+    """Keeps a claim while its rows are sent, and stops the worker once it has lost it.
+
+    A batch of 100 rows may take 100 × the e-mail timeout, far longer than the lease, so the
+    claim alone does not keep it: every third of a lease the whole claim's lease is renewed (one
+    UPDATE of its rows still carrying the token). Only the claim and that renewal write
+    `claimed_at`, so a claim's rows share it and the sweep takes them back all together or not
+    at all. Before each send the worker proves it still holds the claim by a statement guarded
+    by its token: for the first e-mail (and each webhook) a check of the row; for each next
+    e-mail, the saving of the previous e-mail's state (one commit per e-mail, as before). If the
+    claim was taken back (the sweep thought this worker dead, another worker claimed the rows),
+    the worker stops and sends nothing more."""
+
+    def __init__(self, rows: list[Outbox]):
+        self.pks = [row.pk for row in rows]
+        self.renewed = rows[0].claimed_at if rows else None
+        self.every = datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS / 3)
+        self.lost = False
+
+    def _lose(self, row: Outbox) -> bool:
+        log.warning("lost the claim on outbox row %s; sending nothing more", row.pk)
+        self.lost = True
+        return False
+
+    def _renew_if_due(self, row: Outbox) -> bool | None:
+        """Renew the claim's lease if a third of it has passed: True/False whether the claim is
+        still held, None if it was not due."""
+        now = timezone.now()
+        if self.renewed is not None and now - self.renewed < self.every:
+            return None
+        try:
+            renewed = _mine(row).filter(pk__in=self.pks).update(claimed_at=now)
+        except DatabaseError:  # e.g. a deadlock with the sweep taking these rows back
+            log.warning("could not renew the claim of outbox row %s", row.pk, exc_info=True)
+            renewed = 0
+        self.renewed = now
+        return bool(renewed)
+
+    def hold(self, row: Outbox) -> bool:
+        """True if this worker still holds `row` (and its lease is fresh)."""
+        if self.lost:
+            return False
+        held = self._renew_if_due(row)
+        if held is None:
+            held = _mine(row).filter(pk=row.pk).exists()
+        return held or self._lose(row)
+
+    def saved(self, done: Outbox, then: Outbox | None) -> bool:
+        """Save `done`'s sent e-mail, guarded by the token; True if `then` (the next row to
+        e-mail, held together with `done`) may be sent."""
+        kept = (
+            _mine(done)
+            .filter(pk=done.pk)
+            .update(email_state=done.email_state, in_app_state=done.in_app_state)
+        )
+        if then is None:
+            return bool(kept)
+        if not kept:
+            return self._lose(then)
+        return self._renew_if_due(then) is not False or self._lose(then)
+
+
 def deliver_rows(ids: Iterable[int]) -> int:
-    """Deliver what can be claimed among `ids`; return how many were sent.
+    """Deliver what can be claimed among `ids`; return how many were sent."""
+    return deliver_claimed(claim(ids))
+
+
+def deliver_claimed(rows: list[Outbox]) -> int:
+    """Deliver rows this worker claimed; return how many were sent.
 
     Batched: one query for the recipients' preferences, one insert for every in-app
-    notification, one update per outcome to mark the rows sent. Only e-mail goes row by row,
-    because each sent e-mail's state is saved at once (see _send_emails)."""
-    rows = claim(ids)
+    notification, one update per outcome to mark the rows sent. Only e-mail and webhooks go row
+    by row: each is re-taken before it is sent (see _Lease) and each sent e-mail's state is
+    saved at once (see _send_emails)."""
     if not rows:
         return 0
+    lease = _Lease(rows)
     delivered: list[Outbox] = []
     for row in (r for r in rows if r.webhook_id):
+        if not lease.hold(row):
+            break
         try:
             _post_webhook(row)
         except Exception as exc:  # noqa: BLE001 - any channel error becomes a retry
             _failed_attempt(row, exc)
             continue
         delivered.append(row)
-    delivered += _deliver_to_people([r for r in rows if not r.webhook_id])
+    if not lease.lost:
+        delivered += _deliver_to_people([r for r in rows if not r.webhook_id], lease)
     return _mark_sent(delivered)
 
 
-def _deliver_to_people(rows: list[Outbox]) -> list[Outbox]:
+def _deliver_to_people(rows: list[Outbox], lease: _Lease) -> list[Outbox]:
     """In-app and e-mail for rows addressed to people; returns the rows fully delivered."""
     if not rows:
         return []
@@ -101,7 +191,7 @@ def _deliver_to_people(rows: list[Outbox]) -> list[Outbox]:
             elif pref.email == Mode.DIGEST:
                 row.email_state = State.DIGEST
     _notifications(fresh)
-    failed = _send_emails([row for row in rows if row.email_state == State.NONE])
+    failed = _send_emails([row for row in rows if row.email_state == State.NONE], lease)
     return [row for row in rows if row.pk not in failed]
 
 
@@ -110,11 +200,12 @@ def _preferences(user_ids: set[int]) -> dict[int, Preference]:
     return {pk: found.get(pk) or Preference(user_id=pk) for pk in user_ids}
 
 
-def _send_emails(rows: list[Outbox]) -> set[int]:
-    """Send each row's e-mail over one connection; returns the ids of rows that failed (they
-    are handed to _failed_attempt). A sent e-mail's state is saved at once, so a retry after a
-    later error, or after the worker dies, does not send it again: at most the one e-mail
-    between its send and that save can go twice."""
+def _send_emails(rows: list[Outbox], lease: _Lease) -> set[int]:
+    """Send each row's e-mail over one connection; returns the ids of rows not delivered (failed
+    ones are handed to _failed_attempt; after the claim is lost, the rest are left alone). A
+    sent e-mail's state is saved at once, so a retry after a later error, or after the worker
+    dies, does not send it again: at most the one e-mail between its send and that save can go
+    twice."""
     failed: set[int] = set()
     if not rows:
         return failed
@@ -126,17 +217,21 @@ def _send_emails(rows: list[Outbox]) -> set[int]:
             _failed_attempt(row, exc)
         return {row.pk for row in rows}
     try:
-        for row in rows:
+        held = lease.hold(rows[0])
+        for i, row in enumerate(rows):
+            if not held:
+                failed.update(r.pk for r in rows[i:])
+                break
+            after = rows[i + 1] if i + 1 < len(rows) else None
             try:
                 _email(row, connection)
             except Exception as exc:  # noqa: BLE001 - one bad address must not stop the rest
                 _failed_attempt(row, exc)
                 failed.add(row.pk)
+                held = after is None or lease.hold(after)
                 continue
             row.email_state = State.DONE
-            Outbox.objects.filter(pk=row.pk).update(
-                email_state=row.email_state, in_app_state=row.in_app_state
-            )
+            held = lease.saved(row, after)
     finally:
         connection.close()
     return failed
@@ -147,11 +242,15 @@ def _mark_sent(rows: list[Outbox]) -> int:
     groups: dict[tuple[str, str], list[int]] = {}
     for row in rows:
         groups.setdefault((row.in_app_state, row.email_state), []).append(row.pk)
+    if not groups:
+        return 0
     sent = 0
     now = timezone.now()
+    mine = _mine(rows[0])  # one claim, one token
     for (in_app_state, email_state), pks in groups.items():
-        sent += Outbox.objects.filter(pk__in=pks, status=Outbox.Status.SENDING).update(
+        sent += mine.filter(pk__in=pks).update(
             status=Outbox.Status.SENT,
+            claim_token=None,
             sent_at=now,
             last_error="",
             in_app_state=in_app_state,
@@ -235,15 +334,23 @@ def _post_webhook(row: Outbox) -> None:
 def _failed_attempt(row: Outbox, exc: Exception) -> None:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
-        Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
-            status=Outbox.Status.FAILED, last_error=error
+        _mine(row).filter(pk=row.pk).update(
+            status=Outbox.Status.FAILED, claim_token=None, last_error=error
         )
         log.error("outbox row %s failed after %s attempts: %s", row.pk, row.attempts, error)
         return
     delay = backoff(row.attempts)
-    Outbox.objects.filter(pk=row.pk, status=Outbox.Status.SENDING).update(
-        status=Outbox.Status.PENDING, next_attempt_at=timezone.now() + delay, last_error=error
-    )
+    if (
+        not _mine(row)
+        .filter(pk=row.pk)
+        .update(
+            status=Outbox.Status.PENDING,
+            claim_token=None,
+            next_attempt_at=timezone.now() + delay,
+            last_error=error,
+        )
+    ):
+        return  # the claim was lost: the row is another worker's now
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         # In-process mode has no timer to wait on; the row waits for the sweep instead.
         from .tasks import deliver
@@ -262,7 +369,7 @@ def sweep(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     lease = datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
     Outbox.objects.filter(status=Outbox.Status.SENDING, claimed_at__lt=now - lease).update(
-        status=Outbox.Status.PENDING
+        status=Outbox.Status.PENDING, claim_token=None
     )
     delay = datetime.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_DELAY_SECONDS)
     ids = list(

@@ -53,6 +53,9 @@ class Outbox(models.Model):
     attempts = models.PositiveSmallIntegerField(_("số lần thử"), default=0)
     next_attempt_at = models.DateTimeField(_("thử lại lúc"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set afresh by each claim: a worker only writes rows still carrying its own token, so one
+    # whose lease ran out (and whose rows were claimed again) can no longer send or mark them.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     in_app_state = models.CharField(
         max_length=8, choices=ChannelState.choices, default=ChannelState.NONE, blank=True

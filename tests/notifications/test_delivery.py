@@ -236,3 +236,77 @@ def test_in_process_mode_delivers_right_after_commit(
         advance(world, draft(world), State.UNIT_REVIEW)
     assert told("submit") == {"head": 1}
     assert Outbox.objects.get().status == "sent"
+
+
+def test_a_worker_whose_lease_ran_out_sends_and_marks_nothing_once_reclaimed(
+    world, settings, monkeypatch
+):
+    """A batch may outlast its lease (100 e-mails × a 20 s timeout): the sweep hands the rows
+    out again and a second worker claims them. The first worker, only slow, must then send
+    nothing more and must not mark the second worker's rows sent."""
+    settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS = 300
+    settings.NOTIFICATIONS_SWEEP_DELAY_SECONDS = 0
+    for user in (world.staff, world.head, world.reviewer):
+        user.email = f"{user.username}@example.vn"
+        user.save()
+    advance(world, draft(world), State.IMPLEMENTING)
+    ids = list(Outbox.objects.filter(recipient__email__gt="").values_list("pk", flat=True))
+    assert len(ids) >= 3
+    from notifications import services
+
+    monkeypatch.setattr(services, "dispatch", lambda ids: True)  # the test plays worker 2
+
+    t0 = timezone.now()
+    first = delivery.claim(ids, now=t0)
+    assert len(first) == len(ids)
+    after_lease = t0 + datetime.timedelta(seconds=301)
+    delivery.sweep(now=after_lease)  # worker 1 looks dead: its rows are pending again
+    second = delivery.claim(ids, now=after_lease)
+    assert [r.pk for r in second] == [r.pk for r in first]
+
+    assert delivery.deliver_claimed(first) == 0  # worker 1 wakes up: lost, sends nothing
+    assert mail.outbox == []
+    assert set(Outbox.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sending"}
+
+    assert delivery.deliver_claimed(second) == len(ids)
+    headers = Counter(message.extra_headers["X-DVK-Outbox"] for message in mail.outbox)
+    assert headers == {str(pk): 1 for pk in ids}  # each row e-mailed once
+    assert set(Outbox.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+    assert delivery.deliver_claimed(first) == 0  # and still nothing from worker 1
+    assert len(mail.outbox) == len(ids)
+
+
+def test_a_worker_that_loses_its_claim_mid_batch_stops_sending(world, settings, monkeypatch):
+    """The claim is proved before each e-mail: if it is taken back while an e-mail is on its
+    way (a server slower than the lease), the worker stops after that e-mail and marks nothing;
+    only that one e-mail, in flight, can go twice."""
+    for user in (world.staff, world.head, world.reviewer):
+        user.email = f"{user.username}@example.vn"
+        user.save()
+    advance(world, draft(world), State.IMPLEMENTING)
+    ids = list(Outbox.objects.filter(recipient__email__gt="").values_list("pk", flat=True))
+    from notifications import services
+
+    monkeypatch.setattr(services, "dispatch", lambda ids: True)
+    first = delivery.claim(ids)
+    second: list = []
+    email = delivery._email
+
+    def slow_first_email(row, connection=None):
+        email(row, connection)
+        if not second:  # worker 1's first e-mail outlasts the lease; worker 2 claims the rows
+            later = timezone.now() + datetime.timedelta(
+                seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS + 1
+            )
+            delivery.sweep(now=later)
+            second.extend(delivery.claim(ids, now=later))
+
+    monkeypatch.setattr(delivery, "_email", slow_first_email)
+    assert delivery.deliver_claimed(first) == 0
+    assert len(mail.outbox) == 1  # worker 1 stopped after the e-mail in flight
+    assert len(second) == len(ids)
+    assert delivery.deliver_claimed(second) == len(ids)
+    headers = Counter(message.extra_headers["X-DVK-Outbox"] for message in mail.outbox)
+    in_flight = str(first[0].pk)
+    assert headers == {str(pk): 2 if str(pk) == in_flight else 1 for pk in ids}
+    assert set(Outbox.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
