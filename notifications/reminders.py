@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from units.models import Membership, Role
@@ -19,6 +20,15 @@ from .models import ReminderLog
 from .services import Message, enqueue
 
 ACTIVE_TASK = ("NEW", "ASSIGNED", "STARTED")
+
+
+def _logged(kind: str, threshold: str) -> Exists:
+    """Whether the outer task already has its reminder of this kind and threshold."""
+    return Exists(
+        ReminderLog.objects.filter(
+            kind=kind, object_id=OuterRef("pk"), scope_id=0, threshold=threshold
+        )
+    )
 
 
 def _record(kind: str, object_id: int, threshold: str, scope_id: int = 0) -> bool:
@@ -54,8 +64,17 @@ def remind_registration_deadline(*, today: datetime.date | None = None) -> list[
         threshold = deadline_threshold(days_left, thresholds)
         if threshold is None:
             continue
+        # Units already reminded at this threshold are skipped before any work: a daily run
+        # with nothing new costs a few queries per campaign, not an INSERT attempt per unit.
+        done_units = set(
+            ReminderLog.objects.filter(
+                kind=ReminderLog.Kind.DEADLINE, scope_id=campaign.pk, threshold=f"d-{threshold}"
+            ).values_list("object_id", flat=True)
+        )
         for row in quota_standing(campaign, under_only=True):
             unit = row["unit"]
+            if unit.pk in done_units:
+                continue
             if not _record(ReminderLog.Kind.DEADLINE, unit.pk, f"d-{threshold}", campaign.pk):
                 continue
             heads = Membership.objects.filter(
@@ -93,9 +112,18 @@ def remind_overdue_tasks(*, now: datetime.datetime | None = None) -> dict[str, l
     committee's leaders are told. Returns the task ids reminded and escalated by this run."""
     now = now or timezone.now()
     escalate_after = datetime.timedelta(days=settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS)
+    escalation = f"due+{settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS}d"
+    # Only tasks with a reminder still to send: those logged for every threshold they reached
+    # are left out by the query (NOT EXISTS), so a run with nothing new is one query however
+    # many tasks have ever been overdue.
     tasks = (
         InitiativeTask.objects.filter(status__in=ACTIVE_TASK, due_at__lt=now)
         .exclude(role="")
+        .annotate(
+            reminded=_logged(ReminderLog.Kind.OVERDUE, "due"),
+            escalated=_logged(ReminderLog.Kind.ESCALATION, escalation),
+        )
+        .filter(Q(reminded=False) | Q(escalated=False, due_at__lte=now - escalate_after))
         .select_related("initiative__unit", "initiative__campaign", "scope_unit")
         .order_by("due_at", "pk")
     )
@@ -110,7 +138,7 @@ def remind_overdue_tasks(*, now: datetime.datetime | None = None) -> dict[str, l
             "due": timezone.localtime(task.due_at).strftime("%d/%m/%Y"),
             "state": initiative.state,
         }
-        if _record(ReminderLog.Kind.OVERDUE, task.pk, "due"):
+        if not task.reminded and _record(ReminderLog.Kind.OVERDUE, task.pk, "due"):
             enqueue(
                 event="overdue",
                 subject_id=initiative.pk,
@@ -118,10 +146,10 @@ def remind_overdue_tasks(*, now: datetime.datetime | None = None) -> dict[str, l
                 payload=payload,
             )
             done["overdue"].append(task.pk)
-        if task.due_at + escalate_after <= now and _record(
-            ReminderLog.Kind.ESCALATION,
-            task.pk,
-            f"due+{settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS}d",
+        if (
+            not task.escalated
+            and task.due_at + escalate_after <= now
+            and _record(ReminderLog.Kind.ESCALATION, task.pk, escalation)
         ):
             leaders = Membership.objects.filter(
                 unit_id=initiative.campaign.committee_id,

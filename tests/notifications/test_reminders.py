@@ -74,3 +74,38 @@ def test_overdue_tasks_remind_their_holder_then_escalate_to_the_leader(world, se
     # Re-running changes nothing: each (task, threshold) once.
     assert remind_overdue_tasks(now=much_later) == {"overdue": [], "escalation": []}
     assert Outbox.objects.count() == 3
+
+
+def test_a_run_with_nothing_new_costs_the_same_few_queries_however_many_tasks_are_overdue(
+    world, settings
+):
+    """Tasks already reminded (and escalated) are left out by the query: a daily run does not
+    re-walk every task that was ever overdue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NOTIFICATIONS_ESCALATE_AFTER_DAYS = 3
+    initiatives = [
+        advance(world, draft(world, title=f"Mô hình {i}"), State.UNIT_REVIEW) for i in range(9)
+    ]
+    tasks = InitiativeTask.objects.filter(
+        initiative__in=initiatives, role="unit_head", finished__isnull=True
+    ).order_by("pk")
+    due = tasks[0].due_at
+    far = due + datetime.timedelta(days=365)
+    tasks.update(due_at=far)
+    InitiativeTask.objects.filter(pk__in=[t.pk for t in tasks[:3]]).update(due_at=due)
+    now = due + datetime.timedelta(days=4)  # overdue and past the escalation delay
+
+    costs = []
+    for overdue in (3, 9):
+        if overdue == 9:
+            tasks.update(due_at=due)
+        first = remind_overdue_tasks(now=now)
+        assert len(first["overdue"]) == len(first["escalation"]) == (3 if overdue == 3 else 6)
+        sent = Outbox.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            assert remind_overdue_tasks(now=now) == {"overdue": [], "escalation": []}
+        assert Outbox.objects.count() == sent  # nothing sent again
+        costs.append(len(queries))
+    assert costs[0] == costs[1] <= 2, costs
