@@ -43,6 +43,17 @@ def _record(kind: str, object_id: int, threshold: str, scope_id: int = 0) -> boo
     return True
 
 
+def _once(kind: str, object_id: int, threshold: str, send, scope_id: int = 0) -> bool:
+    """Send a reminder the first time (kind, object, scope, threshold) comes up. Its ReminderLog
+    row and the outbox rows that `send` writes commit together: a crash between them leaves
+    neither, and the next run tries again."""
+    with transaction.atomic():
+        if not _record(kind, object_id, threshold, scope_id):
+            return False
+        send()
+    return True
+
+
 def deadline_threshold(days_left: int, thresholds: tuple[int, ...]) -> int | None:
     """The most urgent threshold reached: 5 days left with (14, 7, 1) is the 7-day reminder."""
     reached = [t for t in thresholds if 0 <= days_left <= t]
@@ -75,27 +86,29 @@ def remind_registration_deadline(*, today: datetime.date | None = None) -> list[
             unit = row["unit"]
             if unit.pk in done_units:
                 continue
-            if not _record(ReminderLog.Kind.DEADLINE, unit.pk, f"d-{threshold}", campaign.pk):
-                continue
-            heads = Membership.objects.filter(
-                unit=unit, role=Role.UNIT_HEAD, is_active=True, user__is_active=True
-            ).values_list("user_id", flat=True)
-            enqueue(
-                event="deadline",
-                subject_type="campaign",
-                subject_id=campaign.pk,
-                messages=[Message(pk, "deadline") for pk in heads],
-                payload={
-                    "title": campaign.title or str(campaign),
-                    "unit": unit.name,
-                    "unit_id": unit.pk,
-                    "registered": row["registered"],
-                    "quota": row["quota"],
-                    "deadline": campaign.registration_deadline.strftime("%d/%m/%Y"),
-                    "days": days_left,
-                },
-            )
-            reminded.append((campaign.pk, unit.pk))
+
+            def send(campaign=campaign, unit=unit, row=row, days_left=days_left):
+                heads = Membership.objects.filter(
+                    unit=unit, role=Role.UNIT_HEAD, is_active=True, user__is_active=True
+                ).values_list("user_id", flat=True)
+                enqueue(
+                    event="deadline",
+                    subject_type="campaign",
+                    subject_id=campaign.pk,
+                    messages=[Message(pk, "deadline") for pk in heads],
+                    payload={
+                        "title": campaign.title or str(campaign),
+                        "unit": unit.name,
+                        "unit_id": unit.pk,
+                        "registered": row["registered"],
+                        "quota": row["quota"],
+                        "deadline": campaign.registration_deadline.strftime("%d/%m/%Y"),
+                        "days": days_left,
+                    },
+                )
+
+            if _once(ReminderLog.Kind.DEADLINE, unit.pk, f"d-{threshold}", send, campaign.pk):
+                reminded.append((campaign.pk, unit.pk))
     return reminded
 
 
@@ -138,19 +151,16 @@ def remind_overdue_tasks(*, now: datetime.datetime | None = None) -> dict[str, l
             "due": timezone.localtime(task.due_at).strftime("%d/%m/%Y"),
             "state": initiative.state,
         }
-        if not task.reminded and _record(ReminderLog.Kind.OVERDUE, task.pk, "due"):
+
+        def overdue(task=task, initiative=initiative, payload=payload):
             enqueue(
                 event="overdue",
                 subject_id=initiative.pk,
                 messages=[Message(pk, "overdue", task.pk) for pk in _holders(task)],
                 payload=payload,
             )
-            done["overdue"].append(task.pk)
-        if (
-            not task.escalated
-            and task.due_at + escalate_after <= now
-            and _record(ReminderLog.Kind.ESCALATION, task.pk, escalation)
-        ):
+
+        def escalate(task=task, initiative=initiative, payload=payload):
             leaders = Membership.objects.filter(
                 unit_id=initiative.campaign.committee_id,
                 role=Role.COMMITTEE_LEADER,
@@ -163,5 +173,13 @@ def remind_overdue_tasks(*, now: datetime.datetime | None = None) -> dict[str, l
                 messages=[Message(pk, "escalation", task.pk) for pk in leaders],
                 payload=payload,
             )
+
+        if not task.reminded and _once(ReminderLog.Kind.OVERDUE, task.pk, "due", overdue):
+            done["overdue"].append(task.pk)
+        if (
+            not task.escalated
+            and task.due_at + escalate_after <= now
+            and _once(ReminderLog.Kind.ESCALATION, task.pk, escalation, escalate)
+        ):
             done["escalation"].append(task.pk)
     return done

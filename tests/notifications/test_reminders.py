@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from notifications.models import Outbox, ReminderLog
 from notifications.reminders import remind_overdue_tasks, remind_registration_deadline
 from tests.workflows.conftest import REGISTRATION, advance, draft
@@ -109,3 +111,36 @@ def test_a_run_with_nothing_new_costs_the_same_few_queries_however_many_tasks_ar
         assert Outbox.objects.count() == sent  # nothing sent again
         costs.append(len(queries))
     assert costs[0] == costs[1] <= 2, costs
+
+
+def test_a_reminder_is_not_logged_unless_its_messages_are_written_with_it(world, monkeypatch):
+    """The ReminderLog row and the outbox rows commit together: if writing the messages fails
+    (a crash between the two), nothing is logged and the next run sends the reminder."""
+    from notifications import reminders
+
+    review = InitiativeTask.objects.get(
+        initiative=advance(world, draft(world), State.UNIT_REVIEW),
+        role="unit_head",
+        finished__isnull=True,
+    )
+    Outbox.objects.all().delete()
+    enqueue = reminders.enqueue
+
+    def enqueue_then_crash(**kwargs):
+        enqueue(**kwargs)
+        raise RuntimeError("worker lost between the log and the outbox rows")
+
+    monkeypatch.setattr(reminders, "enqueue", enqueue_then_crash)
+    late = review.due_at + datetime.timedelta(hours=1)
+    with pytest.raises(RuntimeError):
+        remind_overdue_tasks(now=late)
+    deadline = world.campaign.registration_deadline - datetime.timedelta(days=7)
+    with pytest.raises(RuntimeError):
+        remind_registration_deadline(today=deadline)
+    assert not ReminderLog.objects.exists()
+    assert not Outbox.objects.exists()
+
+    monkeypatch.setattr(reminders, "enqueue", enqueue)
+    assert remind_overdue_tasks(now=late) == {"overdue": [review.pk], "escalation": []}
+    assert remind_registration_deadline(today=deadline)
+    assert recipients("overdue") == {"head"} and recipients("deadline")
