@@ -412,6 +412,12 @@ def _digest_for(recipient_id: int, now: datetime.datetime) -> int:
             if row.in_app_state == State.DIGEST:
                 _notification(row)
         mail_rows = [r for r in rows if r.email_state == State.DIGEST]
+        if mail_rows and not _still_mailable(mail_rows[0].recipient):
+            # E-mail cleared or switched off since: held mail is dropped, not retried daily.
+            Outbox.objects.filter(pk__in=[r.pk for r in mail_rows]).update(
+                email_state=State.SKIPPED
+            )
+            mail_rows = []
         if mail_rows:
             _digest_email(mail_rows, now)
         Outbox.objects.filter(pk__in=[r.pk for r in rows], in_app_state=State.DIGEST).update(
@@ -419,6 +425,13 @@ def _digest_for(recipient_id: int, now: datetime.datetime) -> int:
         )
         Outbox.objects.filter(pk__in=[r.pk for r in mail_rows]).update(email_state=State.DONE)
     return 1 if mail_rows else 0
+
+
+def _still_mailable(user) -> bool:
+    if not user.email:
+        return False
+    pref = Preference.objects.filter(user=user).first()
+    return pref is None or pref.email != Mode.OFF
 
 
 def _digest_email(rows: list[Outbox], now: datetime.datetime) -> None:

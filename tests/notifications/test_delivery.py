@@ -310,3 +310,29 @@ def test_a_worker_that_loses_its_claim_mid_batch_stops_sending(world, settings, 
     in_flight = str(first[0].pk)
     assert headers == {str(pk): 2 if str(pk) == in_flight else 1 for pk in ids}
     assert set(Outbox.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+
+
+def test_digest_mail_held_for_someone_whose_email_was_cleared_or_turned_off_is_skipped(world):
+    """Held mail for a person with no address any more (or e-mail now off) is marked skipped,
+    not tried and failed again every day."""
+    for user in (world.staff, world.head):
+        user.email = f"{user.username}@example.vn"
+        user.save()
+        Preference.objects.create(user=user, email="digest")
+    advance(world, draft(world), State.IMPLEMENTING)
+    deliver_all()
+    held = Outbox.objects.filter(email_state="digest")
+    assert set(held.values_list("recipient__username", flat=True)) == {"staff", "head"}
+    world.staff.email = ""
+    world.staff.save()
+    Preference.objects.filter(user=world.head).update(email="off")
+
+    assert delivery.send_digests() == 0
+    assert mail.outbox == []
+    assert not Outbox.objects.filter(email_state="digest").exists()
+    assert set(
+        Outbox.objects.filter(recipient__in=[world.staff, world.head]).values_list(
+            "email_state", flat=True
+        )
+    ) == {"skipped"}
+    assert delivery.send_digests() == 0 and mail.outbox == []
