@@ -70,7 +70,7 @@ class CappedPaginator(Paginator):
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            n = self.object_list[: self.CAP + 1].count()
+            n = self.object_list.order_by().values("pk")[: self.CAP + 1].count()
             self.capped = n > self.CAP
             self._capped_count = min(n, self.CAP)
         return self._capped_count
