@@ -217,7 +217,12 @@ def main(argv: list[str]) -> None:
             print(f"peer not found at {peer}; skipped")
             return
         print("\n== peer: plain viewflow 2.4 (../shared/peers/viewflow_plain), same machine")
-        env = {**os.environ}
+        # The peer has its own settings module and database (PEER_DB, default peer_viewflow).
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")
+        }
         db = connection.settings_dict
         subprocess.run(
             [

@@ -98,6 +98,15 @@ def _field_label(name: str) -> str:
         return name
 
 
+def _value_label(name: str, value):
+    """A stored choice (e.g. "kinh_te") as people read it ("Kinh tế")."""
+    try:
+        choices = Initiative._meta.get_field(name).flatchoices
+    except Exception:
+        return value
+    return dict(choices).get(value, value) if choices and value is not None else value
+
+
 def _show_errors(form, exc: WorkflowError) -> None:
     """Put the door's Vietnamese messages next to the fields they are about."""
     if isinstance(exc, NotFound):
@@ -139,6 +148,8 @@ def _decorate(entries) -> list:
             before, after = pair
             if name == "state":
                 before, after = exports.state_label(before or ""), exports.state_label(after)
+            else:
+                before, after = _value_label(name, before), _value_label(name, after)
             entry.change_rows.append((_field_label(name), shown(before), shown(after)))
         result.append(entry)
     return result

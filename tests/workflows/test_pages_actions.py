@@ -684,3 +684,15 @@ def test_the_chain_is_walked_nightly_by_beat(world, tasks_in_process):
     assert verify_audit.name == "workflows.verify_audit" in tasks
     check = AuditCheck.objects.get(pk=verify_audit.delay().get())
     assert check.ok
+
+
+def test_timeline_shows_changed_choices_by_their_labels(world, client):
+    initiative = draft(world)
+    services.perform(
+        initiative.pk, "edit", actor=world.staff, fields={"field": "van_hoa_xa_hoi"}
+    )
+    client.force_login(world.staff)
+    body = client.get(reverse("workflows:initiative_detail", args=[initiative.pk])).content
+    html = body.decode()
+    assert "<td>Kinh tế</td><td>Văn hóa – xã hội</td>" in html
+    assert "kinh_te" not in html
