@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -50,7 +49,7 @@ class StepActivation(ViewActivation):
         activation = cls(task)
         owner = flow_task.pick_owner(activation)
         if owner is not None:
-            task.owner = owner
+            task.owner_id = getattr(owner, "pk", owner)
             task.assigned = timezone.now()
             task.status = STATUS.ASSIGNED
         task.save()
@@ -100,11 +99,12 @@ class Step(flow.View):
             return None
         return self._due(initiative)
 
-    def pick_owner(self, activation):
+    def pick_owner(self, activation) -> int | None:
+        """The id of the person the new task goes to, or None to leave it in the queue."""
         if self._pick_owner is not None:
             return self._pick_owner(activation)
         # One eligible person: the task is theirs at once; several: it waits in their queue.
-        candidates = list(people_with_role_over(activation.process.initiative.unit, self.role)[:2])
+        candidates = eligible_holders(activation.process, self.role)
         return candidates[0] if len(candidates) == 1 else None
 
 
@@ -152,14 +152,26 @@ def _end_of_year(initiative) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(initiative.year, 12, 31, 23, 59))
 
 
-def _drafter(activation):
+def eligible_holders(process, role: str) -> list[int]:
+    """Ids of the people who may hold a task of `role` on this process's initiative.
+
+    Remembered on the process object for the rest of the transaction: the door asks twice,
+    once to give the new task an owner and once to tell its holders (workflows.services)."""
+    cache = process.__dict__.setdefault("_eligible_holders", {})
+    if role not in cache:
+        unit = process.initiative.unit
+        cache[role] = list(people_with_role_over(unit, role).values_list("pk", flat=True))
+    return cache[role]
+
+
+def _drafter(activation) -> int:
     """The draft goes back to whoever submitted it, or first to whoever created it."""
     initiative = activation.process.initiative
-    return initiative.submitted_by or initiative.created_by
+    return initiative.submitted_by_id or initiative.created_by_id
 
 
-def _council_member(activation):
-    return get_user_model()._default_manager.get(pk=activation.task.data["member"])
+def _council_member(activation) -> int:
+    return activation.task.data["member"]
 
 
 class InitiativeFlow(flow.Flow):

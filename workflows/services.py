@@ -18,7 +18,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from notifications.services import Message, enqueue
 from units.models import Membership, Role
-from units.selectors import committee_of, people_with_role_over
+from units.selectors import committee_of
 
 from . import audit, notify
 from .conditions import missing_registration_fields
@@ -32,7 +32,7 @@ from .exceptions import (
     UnknownAction,
     WrongState,
 )
-from .flows import InitiativeFlow
+from .flows import InitiativeFlow, eligible_holders
 from .models import (
     DEFAULT_CRITERIA,
     Attachment,
@@ -612,12 +612,8 @@ def _notify(action, initiative, *, actor, comment, new_tasks, open_holders) -> N
                 if task.owner_id:
                     messages.append(Message(task.owner_id, "task", task.pk))
                 else:
-                    anchor = (
-                        initiative.unit
-                        if task.scope_unit_id == initiative.unit_id
-                        else task.scope_unit
-                    )
-                    for pk in people_with_role_over(anchor, task.role).values_list("pk", flat=True):
+                    # The people the flow offered the task to (looked up once, in flows).
+                    for pk in eligible_holders(initiative.process, task.role):
                         messages.append(Message(pk, "task", task.pk))
         elif audience == notify.UNIT:
             for pk in Membership.objects.filter(
