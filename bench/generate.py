@@ -304,7 +304,9 @@ class Gen:
         seq = 0
         prev_hash = audit.GENESIS
         self.counts = {"initiatives": 0, "tasks": 0, "audit": 0, "outbox": 0}
+        before_last = audit.GENESIS
         for year in self.years:
+            year_entries: list[AuditEntry] = []
             for prov in self.provinces:
                 rows = []
                 for k in range(per_prov):
@@ -357,7 +359,7 @@ class Gen:
                     for ini in initiatives
                 ]
                 InitiativeProcess.objects.bulk_create(processes, batch_size=BATCH)
-                tasks, entries, outbox = [], [], []
+                tasks, outbox = [], []
                 for ini, proc, (unit, state, staff, created) in zip(
                     initiatives, processes, rows, strict=True
                 ):
@@ -388,9 +390,8 @@ class Gen:
                             ),
                         )
                         steps = steps[:5] + [steps[-1]]
-                    seq += 1
                     entry = AuditEntry(
-                        seq=seq,
+                        seq=0,
                         at=created,
                         initiative_id=ini.pk,
                         actor_id=staff,
@@ -405,9 +406,7 @@ class Gen:
                         request_id="",
                         ip=None,
                     )
-                    entry.prev_hash = prev_hash
-                    entry.hash = prev_hash = audit.chain_hash(prev_hash, audit.entry_payload(entry))
-                    entries.append(entry)
+                    year_entries.append(entry)
                     before = State.DRAFT
                     for action, node, role, after in steps:
                         scope = (
@@ -436,9 +435,8 @@ class Gen:
                                 due_at=at + datetime.timedelta(days=10),
                             )
                         )
-                        seq += 1
                         entry = AuditEntry(
-                            seq=seq,
+                            seq=0,
                             at=finished,
                             initiative_id=ini.pk,
                             actor_id=actors[role],
@@ -453,11 +451,7 @@ class Gen:
                             request_id="",
                             ip=None,
                         )
-                        entry.prev_hash = prev_hash
-                        entry.hash = prev_hash = audit.chain_hash(
-                            prev_hash, audit.entry_payload(entry)
-                        )
-                        entries.append(entry)
+                        year_entries.append(entry)
                         outbox.append(
                             Outbox(
                                 recipient_id=staff if actors[role] != staff else head,
@@ -473,9 +467,8 @@ class Gen:
                         before = after
                         at = finished
                     if state == State.WITHDRAWN:
-                        seq += 1
                         entry = AuditEntry(
-                            seq=seq,
+                            seq=0,
                             at=at + datetime.timedelta(days=2),
                             initiative_id=ini.pk,
                             actor_id=head,
@@ -489,11 +482,7 @@ class Gen:
                             request_id="",
                             ip=None,
                         )
-                        entry.prev_hash = prev_hash
-                        entry.hash = prev_hash = audit.chain_hash(
-                            prev_hash, audit.entry_payload(entry)
-                        )
-                        entries.append(entry)
+                        year_entries.append(entry)
                     elif state in OPEN_STEP:
                         node, role = OPEN_STEP[state]
                         owner = None if role == Role.COMMITTEE_REVIEWER else actors[role]
@@ -539,20 +528,24 @@ class Gen:
                                     )
                                 )
                 InitiativeTask.objects.bulk_create(tasks, batch_size=BATCH)
-                AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
                 Outbox.objects.bulk_create(outbox, batch_size=BATCH)
                 self.counts["initiatives"] += len(initiatives)
                 self.counts["tasks"] += len(tasks)
-                self.counts["audit"] += len(entries)
                 self.counts["outbox"] += len(outbox)
+            # The chain in time order, as a live service writes it: the committees' entries
+            # interleave instead of coming province by province.
+            year_entries.sort(key=lambda e: (e.at, e.initiative_id))
+            for entry in year_entries:
+                seq += 1
+                entry.seq = seq
+                entry.prev_hash = before_last = prev_hash
+                entry.hash = prev_hash = audit.chain_hash(prev_hash, audit.entry_payload(entry))
+            AuditEntry.objects.bulk_create(year_entries, batch_size=BATCH)
+            self.counts["audit"] += len(year_entries)
             print(f"  {year}: {self.counts['initiatives']} initiatives so far", flush=True)
         AuditHead.objects.update_or_create(
             pk=audit.HEAD_ID,
-            defaults={
-                "seq": seq,
-                "last_hash": prev_hash,
-                "prev_hash": entries[-1].prev_hash if entries else audit.GENESIS,
-            },
+            defaults={"seq": seq, "last_hash": prev_hash, "prev_hash": before_last},
         )
 
     def run(self) -> None:
