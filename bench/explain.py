@@ -35,8 +35,10 @@ def plan(label: str, queryset, *, count: bool = False, limit: int = 25) -> None:
     with connection.cursor() as c:
         c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         lines = [row[0] for row in c.fetchall()]
+    text = "\n".join(lines)
     indexes = sorted(
-        set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", "\n".join(lines)))
+        set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\w+)", text))
+        | set(re.findall(r"Bitmap Index Scan on (\w+)", text))
     )
     seq = sorted(set(re.findall(r"Seq Scan on (\w+)", "\n".join(lines))))
     took = next((line for line in lines if line.startswith("Execution Time")), "")
