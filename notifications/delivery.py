@@ -43,18 +43,30 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
-def claim(ids: Iterable[int], *, now: datetime.datetime | None = None) -> list[Outbox]:
+def claim(
+    ids: Iterable[int], *, now: datetime.datetime | None = None, fill_to: int = 0
+) -> list[Outbox]:
     """Take the rows nobody else holds: pending, due, not locked by another worker. The rows
-    share a new claim token, which every later write of this worker names."""
+    share a new claim token, which every later write of this worker names.
+
+    `fill_to`: when fewer of `ids` than this can be taken, also take other due rows up to that
+    many. A transition hands over two or three ids; during a backlog the first such task then
+    delivers a whole batch and the tasks for those rows find nothing left to do (SKIP LOCKED and
+    the pending test keep it exactly-once)."""
     now = now or timezone.now()
     token = uuid.uuid4()
+    ids = list(ids)
+    due = Outbox.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        status=Outbox.Status.PENDING, next_attempt_at__lte=now
+    )
     with transaction.atomic():
-        rows = list(
-            Outbox.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=list(ids), status=Outbox.Status.PENDING, next_attempt_at__lte=now)
-            .select_related("recipient", "webhook")
-            .order_by("pk")
-        )
+        rows = list(due.filter(pk__in=ids).select_related("recipient", "webhook").order_by("pk"))
+        if fill_to > len(rows):
+            rows += list(
+                due.exclude(pk__in=ids)
+                .select_related("recipient", "webhook")
+                .order_by("next_attempt_at")[: fill_to - len(rows)]
+            )
         if rows:
             Outbox.objects.filter(pk__in=[r.pk for r in rows]).update(
                 status=Outbox.Status.SENDING,
@@ -139,9 +151,10 @@ class _Lease:
         return self._renew_if_due(then) is not False or self._lose(then)
 
 
-def deliver_rows(ids: Iterable[int]) -> int:
-    """Deliver what can be claimed among `ids`; return how many were sent."""
-    return deliver_claimed(claim(ids))
+def deliver_rows(ids: Iterable[int], *, fill_to: int = 0) -> int:
+    """Deliver what can be claimed among `ids` (and other due rows up to `fill_to`, see
+    claim); return how many were sent."""
+    return deliver_claimed(claim(ids, fill_to=fill_to))
 
 
 def deliver_claimed(rows: list[Outbox]) -> int:

@@ -8,9 +8,11 @@ from celery import shared_task
 
 @shared_task(name="notifications.deliver", acks_late=True)
 def deliver(ids: list[int]) -> int:
+    from django.conf import settings
+
     from .delivery import deliver_rows
 
-    return deliver_rows(ids)
+    return deliver_rows(ids, fill_to=settings.NOTIFICATIONS_BATCH_SIZE)
 
 
 @shared_task(name="notifications.sweep")

@@ -336,3 +336,23 @@ def test_digest_mail_held_for_someone_whose_email_was_cleared_or_turned_off_is_s
         )
     ) == {"skipped"}
     assert delivery.send_digests() == 0 and mail.outbox == []
+
+
+def test_a_task_for_a_few_rows_fills_its_batch_from_the_backlog_once(world):
+    for i in range(3):
+        advance(world, draft(world, title=f"Mô hình {i}"), State.SCREENING)
+    ids = list(Outbox.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) > 4
+    # A transition's task names its own rows; with a backlog it takes others up to the batch.
+    assert delivery.deliver_rows(ids[:1], fill_to=4) == 4
+    assert Outbox.objects.filter(status="sent").count() == 4
+    # Rows already taken are not delivered again when their own task comes.
+    sent = list(Outbox.objects.filter(status="sent").values_list("pk", flat=True))
+    assert delivery.deliver_rows(sent) == 0
+    assert delivery.deliver_rows(ids[-1:], fill_to=100) == len(ids) - 4
+    assert Notification.objects.count() == len(ids)
+    # Rows waiting out a back-off are not due, so no task takes them early.
+    Outbox.objects.update(
+        status="pending", next_attempt_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    assert delivery.deliver_rows([], fill_to=100) == 0
