@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django_fsm import can_proceed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -27,7 +26,7 @@ from units.selectors import committee_of, memberships_of
 from . import exports, selectors, services
 from .exceptions import Conflict, InvalidData, NotAllowed, WorkflowError
 from .models import AuditEntry, Campaign, Field, IdempotencyKey, Initiative, InitiativeTask, State
-from .policy import ACTIONS, acting_role
+from .policy import ACTIONS
 from .serializers import (
     DATE_INPUTS,
     ActionSerializer,
@@ -55,32 +54,11 @@ class IdempotencyKeyReused(WorkflowError):
     default_message = _lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
 
 
-def available_actions(initiative: Initiative, user) -> list[str]:
-    """What `user` (or someone on leave who named them substitute) may do to the initiative
-    now: the FSM allows it from this state and the role and scope rules let them."""
-    people = None
-    names = []
-    for name in ACTIONS:
-        method = getattr(initiative, services.METHODS.get(name, name))
-        if not can_proceed(method, check_conditions=False):
-            continue
-        if people is None:
-            people = [user, *services.delegators_of(user)]
-        if name == "score":
-            # Each member scores once, through their own task: offered while they hold it.
-            holders = {p.pk for p in people}
-            if not any(
-                t.owner_id in holders and t.flow_task.name == "score"
-                for t in selectors.open_tasks(initiative)
-            ):
-                continue
-        if any(acting_role(initiative, person, name) is not None for person in people):
-            names.append(name)
-    return names
-
-
 def _detail(initiative: Initiative, request: Request) -> dict:
-    context = {"request": request, "available_actions": available_actions(initiative, request.user)}
+    context = {
+        "request": request,
+        "available_actions": selectors.available_actions(request.user, initiative),
+    }
     return InitiativeDetailSerializer(initiative, context=context).data
 
 

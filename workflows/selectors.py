@@ -471,3 +471,33 @@ def screens_or_leads(user, committee_id: int) -> bool:
         unit_id=committee_id,
         is_active=True,
     ).exists()
+
+
+def available_actions(user, initiative: Initiative) -> list[str]:
+    """What `user` (or someone on leave who named them substitute) may do to the initiative
+    now: the FSM allows it from this state and the role and scope rules let them. Pages and the
+    API both offer exactly this list; the door checks it again when the action comes."""
+    from django_fsm import can_proceed
+
+    from .policy import ACTIONS, acting_role
+    from .services import METHODS
+
+    people = None
+    names = []
+    for name in ACTIONS:
+        method = getattr(initiative, METHODS.get(name, name))
+        if not can_proceed(method, check_conditions=False):
+            continue
+        if people is None:
+            people = [user, *_delegators(user)]
+        if name == "score":
+            # Each member scores once, through their own task: offered while they hold it.
+            holders = {p.pk for p in people}
+            if not any(
+                t.owner_id in holders and t.flow_task.name == "score"
+                for t in open_tasks(initiative)
+            ):
+                continue
+        if any(acting_role(initiative, person, name) is not None for person in people):
+            names.append(name)
+    return names

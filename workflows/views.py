@@ -376,20 +376,8 @@ def initiative_flag_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _available_actions(user, initiative: Initiative) -> list:
-    """The actions this person may take on the initiative now (role, scope and state)."""
-    from django_fsm import can_proceed
-
-    from .policy import acting_role
-
-    found = []
-    people = [user, *services.delegators_of(user)]
-    for name, spec in ACTIONS.items():
-        method = getattr(initiative, services.METHODS.get(name, name))
-        if not can_proceed(method, check_conditions=False):
-            continue
-        if any(acting_role(initiative, person, name) for person in people):
-            found.append(spec)
-    return found
+    """The actions this person may take on the initiative now, as ActionSpecs."""
+    return [ACTIONS[name] for name in selectors.available_actions(user, initiative)]
 
 
 @login_required
