@@ -16,7 +16,8 @@ PY
   else
     echo "!! ============================================================================="
     echo "!! No PostgreSQL at 127.0.0.1:5432 and no DATABASE_URL: running on SQLite."
-    echo "!! Tests that need PostgreSQL (row locks, audit trigger) will be SKIPPED."
+    echo "!! Tests that need PostgreSQL (row locks, the audit trigger, the Celery worker and"
+    echo "!! fault tests, the API schema check) will be SKIPPED."
     echo "!! ============================================================================="
   fi
 fi
