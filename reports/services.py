@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from units.models import Unit
-from units.services import ImportRejected, RowError, _cell_text, _choice_map, _fold
+from units.services import ImportRejected, RowError, cell_text, choice_map, fold, xlsx_grid
 from workflows import selectors as workflow_selectors
 from workflows import services as workflow_services
 from workflows.exceptions import InvalidData, WorkflowError
@@ -50,21 +50,7 @@ def _grid(file: IO[bytes], filename: str) -> list[list[str]]:
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ImportRejected([RowError(None, _("Tệp lớn quá 5 MB."))])
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-Excel file
-        raise ImportRejected(
-            [RowError(None, _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx."))]
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # From A1 explicitly, so that row numbers match what the person sees in Excel.
-        rows = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        return [[_cell_text(v) for v in row] for row in rows]
-    finally:
-        workbook.close()
+    return [[cell_text(v) for v in row] for row in xlsx_grid(file)]
 
 
 # Folded header text → column key; "title" is matched on its start (its full text is long).
@@ -73,7 +59,7 @@ def _header_keys() -> dict[str, str]:
     for language in ("en", "vi"):
         with translation.override(language):
             for key, text in exports.header_labels().items():
-                keys[_fold(text)] = key
+                keys[fold(text)] = key
     keys.update(
         {
             "linh vuc ten mo hinh dien hinh": "title",
@@ -94,7 +80,7 @@ REQUIRED_COLUMNS = ("title", "collective", "individual", "address", "content", "
 
 
 def _column_key(text: str, keys: dict[str, str]) -> str | None:
-    folded = _fold(text)
+    folded = fold(text)
     if not folded:
         return None
     if folded in keys:
@@ -127,12 +113,12 @@ def _group_field(text: str) -> str | None:
     match = re.match(r"^\s*(IV|III|II|I)\s*[.)]\s*(.*)$", text)
     if not match:
         return None
-    folded = _fold(match.group(2))
+    folded = fold(match.group(2))
     for _numeral, field in exports.GROUPS:
         labels = []
         for language in ("vi", "en"):
             with translation.override(language):
-                labels.append(_fold(str(Field(field).label)))
+                labels.append(fold(str(Field(field).label)))
         if any(label in folded for label in labels):
             return field
     # Only the numeral and "LĨNH VỰC …" with a label we do not know: trust the numeral.
@@ -147,13 +133,13 @@ def _labelled(text: str, labels: list[tuple[str, str]], default: str) -> dict[st
     for language in ("en", "vi"):
         with translation.override(language):
             for name, label in labels:
-                by_label[_fold(label)] = name
+                by_label[fold(label)] = name
     values: dict[str, list[str]] = {}
     current = default
     for line in text.splitlines():
         match = re.match(r"^\s*([^:]{1,60}):\s?(.*)$", line)
-        if match and _fold(match.group(1)) in by_label:
-            current = by_label[_fold(match.group(1))]
+        if match and fold(match.group(1)) in by_label:
+            current = by_label[fold(match.group(1))]
             values.setdefault(current, []).append(match.group(2))
         else:
             values.setdefault(current, []).append(line)
@@ -184,7 +170,7 @@ def _parse_row(number: int, cells: dict[str, str], field: str | None) -> tuple[d
             _("cần đánh dấu đúng một trong hai cột “Mô hình tập thể” (2) và “Mô hình cá nhân” (3).")
         )
     data["form"] = Form.INDIVIDUAL if individual and not collective else Form.COLLECTIVE
-    if individual and _fold(cells["individual"]) != exports.MARK:
+    if individual and fold(cells["individual"]) != exports.MARK:
         person = _labelled(cells["individual"], exports.person_labels(), "person_name")
         data["person_name"] = person.get("person_name", "")
         data["person_position"] = person.get("person_position", "")
@@ -207,7 +193,7 @@ def _parse_row(number: int, cells: dict[str, str], field: str | None) -> tuple[d
     content = _labelled(cells["content"], exports.content_labels(), "problem")
     for name, value in content.items():
         if name == "topic" and value:
-            topic = _choice_map(Topic).get(_fold(value))
+            topic = choice_map(Topic).get(fold(value))
             if topic is None:
                 errors.append(_("không có chủ đề “%(topic)s”.") % {"topic": value})
             data["topic"] = topic or ""
@@ -265,7 +251,7 @@ def read_registration_form(file: IO[bytes], filename: str) -> list[FormRow]:
         texts = [c for c in raw if c]
         if not texts:
             continue
-        if any(_fold(c).startswith("thu truong don vi") for c in texts):
+        if any(fold(c).startswith("thu truong don vi") for c in texts):
             break  # the signature block ends the table
         if all(re.fullmatch(r"\d", c) for c in texts):
             continue  # the row of column numbers 1…7

@@ -101,7 +101,7 @@ def read_table(file: IO[bytes] | str | Path, filename: str | None = None) -> lis
             return read_table(handle, filename)
     suffix = Path(filename or getattr(file, "name", "") or "").suffix.lower()
     if suffix == ".xlsx":
-        grid = _xlsx_grid(file)
+        grid = xlsx_grid(file)
     elif suffix == ".csv":
         grid = _csv_grid(file)
     else:
@@ -109,7 +109,9 @@ def read_table(file: IO[bytes] | str | Path, filename: str | None = None) -> lis
     return _rows_from_grid(grid)
 
 
-def _xlsx_grid(file: IO[bytes]) -> list[list[Any]]:
+def xlsx_grid(file: IO[bytes]) -> list[list[Any]]:
+    """The first sheet's cells as rows, from A1, so that row numbers match what the person sees
+    in Excel. A damaged or non-Excel file is ImportRejected with a Vietnamese reason."""
     from openpyxl import load_workbook  # heavy; only needed for Excel uploads
 
     try:
@@ -120,7 +122,7 @@ def _xlsx_grid(file: IO[bytes]) -> list[list[Any]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
     finally:
         workbook.close()
 
@@ -140,7 +142,7 @@ def _csv_grid(file: IO[bytes]) -> list[list[Any]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -154,10 +156,10 @@ def _cell_text(value: Any) -> str:
 def _rows_from_grid(grid: list[list[Any]]) -> list[dict[str, Any]]:
     if not grid:
         return []
-    headers = [_cell_text(h) for h in grid[0]]
+    headers = [cell_text(h) for h in grid[0]]
     rows: list[dict[str, Any]] = []
     for number, values in enumerate(grid[1:], start=HEADER_ROW + 1):
-        cells = [_cell_text(v) for v in values]
+        cells = [cell_text(v) for v in values]
         if not any(cells):
             continue
         row: dict[str, Any] = {ROW_KEY: number}
@@ -172,7 +174,7 @@ def _rows_from_grid(grid: list[list[Any]]) -> list[dict[str, Any]]:
 # Matching headers and values written by people
 
 
-def _fold(text: Any) -> str:
+def fold(text: Any) -> str:
     """Lower case, no Vietnamese marks, single spaces: "Mã đơn vị" → "ma don vi"."""
     text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -181,7 +183,7 @@ def _fold(text: Any) -> str:
 
 
 def _alias_map(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    return {_fold(alias): column for column, names in aliases.items() for alias in (column, *names)}
+    return {fold(alias): column for column, names in aliases.items() for alias in (column, *names)}
 
 
 UNIT_COLUMNS = _alias_map(
@@ -228,15 +230,15 @@ TRUE_WORDS = frozenset({"1", "x", "co", "true", "yes", "y", "dung"})
 FALSE_WORDS = frozenset({"", "0", "khong", "false", "no", "n", "sai"})
 
 
-def _choice_map(choices: type[Any]) -> dict[str, str]:
+def choice_map(choices: type[Any]) -> dict[str, str]:
     """Folded code and label (Vietnamese, and English when translated) → code."""
     found: dict[str, str] = {}
     for language in ("en", "vi"):  # Vietnamese last: it wins if a translation collides
         with translation.override(language):
             for value, label in choices.choices:
-                found[_fold(label)] = value
+                found[fold(label)] = value
     for value in choices.values:
-        found[_fold(value)] = value
+        found[fold(value)] = value
     return found
 
 
@@ -255,10 +257,10 @@ def _normalise_rows(
         for header, value in row.items():
             if header == ROW_KEY:
                 continue
-            column = columns.get(_fold(header))
+            column = columns.get(fold(header))
             if column is not None:
                 present.add(column)
-                clean[column] = _cell_text(value)
+                clean[column] = cell_text(value)
         normalised.append((number, clean))
     errors = [
         RowError(
@@ -310,7 +312,7 @@ def import_units(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
     normalised, present, errors = _normalise_rows(rows, UNIT_COLUMNS, UNIT_REQUIRED, UNIT_LABELS)
     if errors:
         raise ImportRejected(errors)
-    kinds = _choice_map(UnitKind)
+    kinds = choice_map(UnitKind)
 
     parsed: dict[str, _UnitRow] = {}
     for number, row in normalised:
@@ -326,7 +328,7 @@ def import_units(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
             row_errors.append(RowError(number, _("thiếu tên đơn vị.")))
         else:
             _check_length(row_errors, number, name, Unit, "name", _("Tên đơn vị"))
-        kind = kinds.get(_fold(kind_text))
+        kind = kinds.get(fold(kind_text))
         if not kind_text:
             row_errors.append(RowError(number, _("thiếu loại đơn vị.")))
         elif kind is None:
@@ -423,7 +425,7 @@ def import_units(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
 
 
 def _parse_bool(text: str) -> bool | None:
-    folded = _fold(text)
+    folded = fold(text)
     if folded in TRUE_WORDS:
         return True
     if folded in FALSE_WORDS:
@@ -535,7 +537,7 @@ def import_people(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
     )
     if errors:
         raise ImportRejected(errors)
-    roles = _choice_map(Role)
+    roles = choice_map(Role)
     unit_codes = {row.get("unit_code", "") for _number, row in normalised} - {""}
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
     usernames = {row.get("username", "") for _number, row in normalised} - {""}
@@ -590,7 +592,7 @@ def import_people(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
             row_errors.append(
                 RowError(number, _("đơn vị “%(code)s” đã ngừng hoạt động.") % {"code": unit_code})
             )
-        role = roles.get(_fold(role_text))
+        role = roles.get(fold(role_text))
         if not role_text:
             row_errors.append(RowError(number, _("thiếu vai trò.")))
         elif role is None:
