@@ -509,18 +509,6 @@ def campaigns_for(user):
     return qs.filter(committee_id__in=committees)
 
 
-def led_committees(user):
-    """Committees the person leads (who may open a campaign)."""
-    from units.models import Role, Unit
-
-    return Unit.objects.filter(
-        memberships__user=user,
-        memberships__role=Role.COMMITTEE_LEADER,
-        memberships__is_active=True,
-        is_committee=True,
-    ).distinct()
-
-
 @extend_schema(tags=["campaigns"])
 class CampaignViewSet(
     mixins.ListModelMixin,
@@ -546,7 +534,7 @@ class CampaignViewSet(
         responses={201: CampaignSerializer},
     )
     def create(self, request):
-        committees = led_committees(request.user)
+        committees = selectors.led_committees(request.user)
         if not committees.exists():
             raise NotAllowed(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
         committee_id = request.data.get("committee") if hasattr(request.data, "get") else None

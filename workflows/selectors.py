@@ -501,3 +501,15 @@ def available_actions(user, initiative: Initiative) -> list[str]:
         if any(acting_role(initiative, person, name) is not None for person in people):
             names.append(name)
     return names
+
+
+def led_committees(user) -> QuerySet:
+    """Committees the person leads: where they may open and set up campaigns."""
+    from units.models import Unit
+
+    return Unit.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.COMMITTEE_LEADER,
+        memberships__is_active=True,
+        is_committee=True,
+    ).distinct()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.parsing import parse_int, parse_ints
-from units.models import UNIT_ROLES, Role, Unit
+from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
 from . import audit, exports, forms, selectors, services
@@ -107,12 +107,18 @@ def _value_label(name: str, value):
     return dict(choices).get(value, value) if choices and value is not None else value
 
 
+def _refuse_as_http(exc: WorkflowError) -> None:
+    """Out of scope reads exactly like a missing page (404); a role that may not act is 403.
+    Other refusals return, for the caller to show."""
+    if isinstance(exc, NotFound):
+        raise Http404 from None
+    if isinstance(exc, NotAllowed):
+        raise PermissionDenied(str(exc.message)) from None
+
+
 def _show_errors(form, exc: WorkflowError) -> None:
     """Put the door's Vietnamese messages next to the fields they are about."""
-    if isinstance(exc, NotFound):
-        raise Http404
-    if isinstance(exc, NotAllowed):
-        raise PermissionDenied(str(exc.message))
+    _refuse_as_http(exc)
     placed = False
     for name, problems in exc.field_errors.items():
         for problem in problems:
@@ -210,13 +216,10 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
     _task_visible_or_404(request, pk)
     try:
         task = services.claim_task(pk, actor=request.user, meta=_meta(request))
-    except NotFound:
-        raise Http404 from None
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from None
     except WorkflowError as exc:
+        _refuse_as_http(exc)
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or "workflows:tasks")
+        return redirect("workflows:tasks")
     messages.success(request, _("Bạn đã nhận việc “%(title)s”.") % {"title": task.initiative})
     return redirect("workflows:initiative_detail", task.initiative_id)
 
@@ -227,11 +230,8 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
     _task_visible_or_404(request, pk)
     try:
         task = services.release_task(pk, actor=request.user, meta=_meta(request))
-    except NotFound:
-        raise Http404 from None
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from None
     except WorkflowError as exc:
+        _refuse_as_http(exc)
         messages.error(request, exc.message)
         return redirect("workflows:tasks")
     messages.success(
@@ -255,11 +255,8 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("workflows:initiative_detail", selectors.task_initiative_id(pk))
     try:
         task = services.reassign_task(pk, actor=request.user, to_user=to_user, meta=_meta(request))
-    except NotFound:
-        raise Http404 from None
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from None
     except WorkflowError as exc:
+        _refuse_as_http(exc)
         messages.error(request, exc.message)
         initiative_id = selectors.task_initiative_id(pk)
         return redirect("workflows:initiative_detail", initiative_id)
@@ -364,11 +361,8 @@ def initiative_flag_case(request: HttpRequest, pk: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
             meta=_meta(request),
         )
-    except NotFound:
-        raise Http404 from None
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc.message)) from None
     except WorkflowError as exc:
+        _refuse_as_http(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã cập nhật tình trạng vụ việc."))
@@ -735,18 +729,9 @@ def audit_chain(request: HttpRequest) -> HttpResponse:
 # Campaigns (the committee leader)
 
 
-def _led_committees(user):
-    return Unit.objects.filter(
-        memberships__user=user,
-        memberships__role=Role.COMMITTEE_LEADER,
-        memberships__is_active=True,
-        is_committee=True,
-    ).distinct()
-
-
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    committees = list(_led_committees(request.user))
+    committees = list(selectors.led_committees(request.user))
     if not committees:
         raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
     campaigns = selectors.campaigns_of(committees)
@@ -755,7 +740,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    committees = list(_led_committees(request.user))
+    committees = list(selectors.led_committees(request.user))
     if not committees:
         raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
     committee = committees[0]
@@ -804,7 +789,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    committees = list(_led_committees(request.user))
+    committees = list(selectors.led_committees(request.user))
     campaign = selectors.campaigns_of(committees).filter(pk=pk).first()
     if campaign is None:
         raise Http404
