@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .models import Membership, Role, Unit, UnitKind
 
@@ -259,10 +260,9 @@ def build_demo_province() -> str:
             ensure(commune, f"{code}_CB{number}", cell, UnitKind.PARTY_CELL)
 
     created_people, created_roles = _ensure_people()
-    return (
-        f"Tỉnh demo: {created_units} đơn vị, {created_people} người dùng, "
-        f"{created_roles} vai trò được tạo mới."
-    )
+    return _(
+        "Tỉnh demo: %(units)s đơn vị, %(people)s người dùng, %(roles)s vai trò được tạo mới."
+    ) % {"units": created_units, "people": created_people, "roles": created_roles}
 
 
 def _ensure_people() -> tuple[int, int]:

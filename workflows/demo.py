@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from units.demo import COMMUNE_COMMITTEE_CODE, DEPARTMENT_CODE, PROVINCE_COMMITTEE_CODE
 from units.models import Unit
@@ -86,7 +87,11 @@ def build_demo_campaigns() -> str:
         )
         made.append(code)
     made_initiatives = _build_samples(year)
-    return f"Đợt thi đua năm {year}: {len(made)} đợt mới, {made_initiatives} mô hình mẫu mới."
+    return _("Đợt thi đua năm %(year)s: %(campaigns)s đợt mới, %(samples)s mô hình mẫu mới.") % {
+        "year": year,
+        "campaigns": len(made),
+        "samples": made_initiatives,
+    }
 
 
 def _build_samples(year: int) -> int:
