@@ -5,12 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from accounts import api as accounts_api
+from core.api import not_found
 from notifications import api as notifications_api
+from reports.api import committee_report
 from units import api as units_api
 from workflows import api as workflows_api
-
-from .api import not_found
-from .api_reports import committee_report
 
 router = SimpleRouter(trailing_slash=False)
 router.register("units", units_api.UnitViewSet, basename="unit")

@@ -29,22 +29,10 @@ TITLES = {
     "webhook": _("%(title)s"),
 }
 
-# What happened → the sentence that opens the body.
+# What happened → the sentence that opens the body. The workflow's actions bring their own
+# (workflows.lifecycle.actions, registered when the app loads: `register_sentences`), so this
+# app never imports the workflow; the reminders' sentences are here.
 SENTENCES = {
-    "submit": _("%(actor)s đã gửi mô hình “%(title)s” để thủ trưởng đơn vị duyệt."),
-    "approve": _("%(actor)s đã duyệt và gửi mô hình “%(title)s” lên Ban Dân vận thẩm định."),
-    "return": _("%(actor)s đã trả lại mô hình “%(title)s” để đơn vị sửa, bổ sung."),
-    "accept": _("%(actor)s đã tiếp nhận đăng ký mô hình “%(title)s”; đơn vị triển khai thực hiện."),
-    "send_back": _("%(actor)s (Ban Dân vận) đã trả lại mô hình “%(title)s” cho đơn vị."),
-    "nominate": _("%(actor)s đã đề nghị công nhận mô hình “%(title)s”; hội đồng chấm điểm."),
-    "withdraw": _("%(actor)s đã rút mô hình “%(title)s”."),
-    "close_scoring": _("%(actor)s đã kết thúc chấm điểm mô hình “%(title)s”; chờ quyết định."),
-    "reopen_scoring": _("%(actor)s đã mở lại việc chấm điểm mô hình “%(title)s”."),
-    "recognize": _("Mô hình “%(title)s” đã được công nhận (%(actor)s)."),
-    "reject": _("Mô hình “%(title)s” không được công nhận (%(actor)s)."),
-    "commend": _("Mô hình “%(title)s” đã được khen thưởng (%(actor)s ghi nhận)."),
-    "score": _("Hội đồng đã đủ số thành viên chấm điểm mô hình “%(title)s”."),
-    "task_assigned": _("%(actor)s đã giao cho bạn nhiệm vụ về mô hình “%(title)s”."),
     "deadline": _(
         "Đơn vị %(unit)s mới đăng ký %(registered)s/%(quota)s mô hình; "
         "hạn đăng ký là %(deadline)s (còn %(days)s ngày)."
@@ -56,6 +44,11 @@ SENTENCES = {
     ),
 }
 COMMENT = _("Ý kiến: %(comment)s")
+
+
+def register_sentences(sentences: dict) -> None:
+    """Another app's events and their sentences (lazy, translated when rendered)."""
+    SENTENCES.update(sentences)
 OPEN = _("Xem: %(url)s")
 
 

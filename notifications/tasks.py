@@ -1,5 +1,5 @@
-"""Celery tasks. The work is in delivery.py and reminders.py; these are the thin entry points
-that the after-commit hook and Celery beat call."""
+"""Celery tasks. The work is in delivery.py; these are the thin entry points that the
+after-commit hook and Celery beat call. Reminders are the workflow's (workflows.tasks)."""
 
 from __future__ import annotations
 
@@ -27,17 +27,3 @@ def send_digests() -> int:
     from .delivery import send_digests as run
 
     return run()
-
-
-@shared_task(name="notifications.remind_registration_deadline")
-def remind_registration_deadline() -> int:
-    from .reminders import remind_registration_deadline as run
-
-    return len(run())
-
-
-@shared_task(name="notifications.remind_overdue_tasks")
-def remind_overdue_tasks() -> int:
-    from .reminders import remind_overdue_tasks as run
-
-    return sum(len(v) for v in run().values())

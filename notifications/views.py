@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.parsing import parse_ints
+from core.parsing import parse_ints
 
 from . import selectors, services
 from .models import Preference

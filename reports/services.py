@@ -19,11 +19,13 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError as WorkflowError
+from core.errors import InvalidData
+from core.request import NO_META, RequestMeta
 from units.models import Unit
 from units.services import ImportRejected, RowError, cell_text, choice_map, fold, xlsx_grid
-from workflows import selectors as workflow_selectors
+from workflows import access as workflow_access
 from workflows import services as workflow_services
-from workflows.exceptions import InvalidData, WorkflowError
 from workflows.models import Field, Form, Initiative, Kind, Topic
 
 from . import exports
@@ -280,7 +282,7 @@ def replicable_sources(actor, ids) -> dict[int, Initiative]:
         return {}
     qs = Initiative.objects.all()
     if not actor.is_superuser:
-        qs = qs.filter(Q(state__in=PUBLIC_STATES) | workflow_selectors.initiative_scope_q(actor))
+        qs = qs.filter(Q(state__in=PUBLIC_STATES) | workflow_access.initiative_scope_q(actor))
     return qs.in_bulk(ids)
 
 
@@ -291,7 +293,7 @@ def import_registration_form(
     unit: Unit,
     actor,
     year: int,
-    meta: workflow_services.RequestMeta = workflow_services.NO_META,
+    meta: RequestMeta = NO_META,
 ) -> list[Initiative]:
     """Each row of the form becomes a draft of `unit` for `year`, through the door; all or none.
     Raises ImportRejected (nothing created) or a WorkflowError about the whole file."""

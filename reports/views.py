@@ -20,10 +20,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.parsing import clean_text, parse_int
+from core.errors import DomainError as WorkflowError
+from core.parsing import clean_text, parse_int
 from units.models import Unit
 from units.services import ImportRejected
-from workflows.exceptions import WorkflowError
 from workflows.models import Field, State
 
 from . import exports, jobs, selectors, services

@@ -1,14 +1,14 @@
 """Typed or forged numbers and search text never turn a page into a server error.
 
 `str.isdigit()` accepts "²" (U+00B2), which `int()` refuses, and PostgreSQL refuses text with
-a NUL byte; every page reads such input through config.parsing."""
+a NUL byte; every page reads such input through core.parsing."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
-from config.parsing import clean_text, parse_int, parse_ints
+from core.parsing import clean_text, parse_int, parse_ints
 from tests.workflows.conftest import advance, build_world, draft
 
 SUP2 = "%C2%B2"  # "²"

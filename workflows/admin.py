@@ -5,9 +5,6 @@ an audit row itself."""
 
 from __future__ import annotations
 
-import uuid
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -21,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from viewflow.workflow.status import STATUS
 
-from . import services
-from .exceptions import WorkflowError
+from core.errors import DomainError as WorkflowError
+from core.request import meta_from as request_meta
+
+from . import access, services
+from .lifecycle.actions import ACTIONS, action_label
 from .models import (
-    DEFAULT_CRITERIA,
     Attachment,
     AuditEntry,
     Campaign,
@@ -36,28 +35,20 @@ from .models import (
     Scorecard,
     State,
 )
-from .policy import ACTIONS
-from .selectors import initiative_scope_q
-from .services import RequestMeta
+from .services.campaigns import CAMPAIGN_FIELDS, criteria_locked
 
-# Audit actions that are not lifecycle actions (policy.ACTIONS has the others' labels).
-OTHER_AUDIT_LABELS = {
-    "create": gettext_lazy("Tạo mô hình"),
-    "claim": gettext_lazy("Nhận nhiệm vụ"),
-    "release": gettext_lazy("Trả lại nhiệm vụ"),
-    "reassign": gettext_lazy("Giao lại nhiệm vụ"),
-    "flag_case": gettext_lazy("Đánh dấu/Bỏ đánh dấu vụ việc đang mở"),
-}
-
-# Lifecycle actions the reason form offers (each needs a comment at the door).
-REASON_ACTIONS = ("return", "send_back", "withdraw", "reject", "reopen_scoring")
 FLAG_ON, FLAG_OFF = "flag_open_case", "clear_open_case"
 
 
-def action_label(action: str) -> str:
-    if action in ACTIONS:
-        return str(ACTIONS[action].label)
-    return str(OTHER_AUDIT_LABELS.get(action, action))
+def _plain(action) -> bool:
+    """An action the admin can do for many initiatives at once: no data, no reason."""
+    return not action.inputs and not action.needs_reason
+
+
+# The registry's actions as the admin offers them: those without data as one admin action
+# each, those needing a reason through the reason form, the others by a link to their page.
+BULK_ACTIONS = [a.name for a in ACTIONS.values() if _plain(a)]
+REASON_ACTIONS = [a.name for a in ACTIONS.values() if a.needs_reason]
 
 
 def state_label(state: str) -> str:
@@ -69,19 +60,9 @@ def state_label(state: str) -> str:
         return state
 
 
-def request_meta(request: HttpRequest) -> RequestMeta:
-    request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
-    return RequestMeta(request_id=request_id, ip=request.META.get("REMOTE_ADDR"))
-
-
 def scoped(request: HttpRequest, queryset: QuerySet, prefix: str = "") -> QuerySet:
     """Staff who are not superusers see only what their memberships let them see."""
-    if request.user.is_superuser:
-        return queryset
-    if not prefix:
-        return queryset.filter(initiative_scope_q(request.user))
-    visible = Initiative.objects.filter(initiative_scope_q(request.user)).values("pk")
-    return queryset.filter(**{f"{prefix}__in": visible})
+    return access.scoped(request.user, queryset, prefix)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,9 +160,7 @@ class InitiativeAdmin(ReadOnlyAdmin):
     list_select_related = ("unit", "campaign")
     inlines = (AttachmentInline, ProgressReportInline, ScorecardInline, OpenTaskInline)
     actions = (
-        "approve_selected",
-        "accept_selected",
-        "close_scoring_selected",
+        *(f"{name}_selected" for name in BULK_ACTIONS),
         "act_with_reason",
         "flag_open_case",
     )
@@ -256,6 +235,7 @@ class InitiativeAdmin(ReadOnlyAdmin):
             gettext_lazy("Người tạo, người gửi"),
             {"fields": ("created_by", "submitted_by", "created", "updated")},
         ),
+        (gettext_lazy("Thao tác"), {"fields": ("action_pages",)}),
         (gettext_lazy("Nhật ký"), {"fields": ("audit_timeline",)}),
     )
     reason_template = "admin/workflows/initiative/action_with_reason.html"
@@ -266,7 +246,7 @@ class InitiativeAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [
             f.name for f in self.model._meta.get_fields() if f.concrete and not f.auto_created
-        ] + ["audit_timeline"]
+        ] + ["audit_timeline", "action_pages"]
 
     def save_model(self, request, obj, form, change):
         raise PermissionDenied
@@ -354,17 +334,33 @@ class InitiativeAdmin(ReadOnlyAdmin):
             str(ACTIONS[action].label),
         )
 
-    @admin.action(description=ACTIONS["approve"].label)
-    def approve_selected(self, request, queryset):
-        self._perform_selected(request, queryset, "approve")
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        for name in BULK_ACTIONS:
+            label = ACTIONS[name].label
 
-    @admin.action(description=ACTIONS["accept"].label)
-    def accept_selected(self, request, queryset):
-        self._perform_selected(request, queryset, "accept")
+            def run(modeladmin, req, queryset, name=name):
+                modeladmin._perform_selected(req, queryset, name)
 
-    @admin.action(description=ACTIONS["close_scoring"].label)
-    def close_scoring_selected(self, request, queryset):
-        self._perform_selected(request, queryset, "close_scoring")
+            found[f"{name}_selected"] = (run, f"{name}_selected", label)
+        return found
+
+    @admin.display(description=gettext_lazy("Thao tác trên trang"))
+    def action_pages(self, obj: Initiative) -> str:
+        """Links to the pages of the actions that take data (a form of their own)."""
+        from django.urls import reverse
+
+        links = [
+            (
+                reverse("workflows:initiative_edit", args=[obj.pk])
+                if not action.on_page
+                else reverse("workflows:action", args=[obj.pk, action.name]),
+                action.label,
+            )
+            for action in ACTIONS.values()
+            if not _plain(action) and not action.needs_reason
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     @admin.action(description=gettext_lazy("Trả lại, rút, không công nhận… (cần nêu lý do)"))
     def act_with_reason(self, request, queryset):
@@ -436,23 +432,67 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    """A leader's own campaigns, changed through services.update_campaign (scope, the audit
+    trail, criteria fixed once scored). Campaigns are opened on the leader's page, which goes
+    through services.create_campaign."""
+
     list_display = ("committee", "year", "registration_deadline", "pass_mark", "quorum")
     list_filter = ("year",)
     search_fields = ("title", "committee__name", "committee__code")
     list_select_related = ("committee",)
-    autocomplete_fields = ("committee",)
     filter_horizontal = ("council",)
-    inlines = (CriterionInline,)
+    readonly_fields = ("committee", "year")
+    fields = ("committee", "year", *CAMPAIGN_FIELDS, "council")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=access.campaigns_led(request.user).values("pk"))
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_inlines(self, request, obj):
+        # Once the council has scored, the criteria are not offered for editing at all.
+        if obj is None or criteria_locked(obj):
+            return ()
+        return (CriterionInline,)
+
+    def save_model(self, request, obj, form, change):
+        fields = {k: form.cleaned_data[k] for k in CAMPAIGN_FIELDS if k in form.changed_data}
+        council = list(form.cleaned_data["council"]) if "council" in form.changed_data else None
+        self._service(request, obj, council=council, **fields)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # As services.create_campaign: a new campaign without criteria gets the default set.
-        campaign = form.instance
-        if not change and not campaign.criteria.exists():
-            Criterion.objects.bulk_create(
-                Criterion(campaign=campaign, position=i, name=str(name), max_points=Decimal(points))
-                for i, (name, points) in enumerate(DEFAULT_CRITERIA, start=1)
+        # The council went through the service with the fields; the criteria go now.
+        for formset in formsets:
+            if formset.model is Criterion and formset.has_changed():
+                rows = sorted(
+                    (
+                        (
+                            f.cleaned_data.get("position") or 0,
+                            f.cleaned_data["name"],
+                            f.cleaned_data["max_points"],
+                        )
+                        for f in formset.forms
+                        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                    ),
+                    key=lambda row: row[0],
+                )
+                self._service(request, form.instance, criteria=[r[1:] for r in rows])
+
+    def _service(self, request, obj, **changes) -> None:
+        try:
+            services.update_campaign(
+                obj.pk, actor=request.user, meta=request_meta(request), **changes
             )
+        except WorkflowError as exc:
+            raise PermissionDenied(str(exc.message)) from None
 
 
 @admin.register(Delegation)

@@ -19,17 +19,16 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import error_body, request_meta
-from config.parsing import parse_int
-from units.selectors import committee_of, memberships_of
+from core.api import error_body, request_meta
+from core.parsing import parse_int
 
-from . import exports, selectors, services
+from . import access, exports, selectors, services
+from .engine.inputs import serializer_class
 from .exceptions import Conflict, InvalidData, NotAllowed, WorkflowError
+from .lifecycle.actions import ACTIONS
 from .models import AuditEntry, Campaign, Field, IdempotencyKey, Initiative, InitiativeTask, State
-from .policy import ACTIONS
 from .serializers import (
     DATE_INPUTS,
-    ActionSerializer,
     AuditEntrySerializer,
     CampaignCreateSerializer,
     CampaignSerializer,
@@ -57,7 +56,7 @@ class IdempotencyKeyReused(WorkflowError):
 def _detail(initiative: Initiative, request: Request) -> dict:
     context = {
         "request": request,
-        "available_actions": selectors.available_actions(request.user, initiative),
+        "available_actions": [a.name for a in access.offered_actions(request.user, initiative)],
     }
     return InitiativeDetailSerializer(initiative, context=context).data
 
@@ -103,12 +102,12 @@ class InitiativeViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Initiative.objects.none()
-        return selectors.visible_initiatives(self.request.user).order_by(
+        return access.visible_initiatives(self.request.user).order_by(
             "-year", "unit__path", "pk"
         )
 
     def _get(self, pk) -> Initiative:
-        initiative = selectors.get_visible_initiative(self.request.user, int(pk))
+        initiative = access.get_visible_initiative(self.request.user, int(pk))
         if initiative is None:
             raise NotFoundError()
         return initiative
@@ -138,7 +137,7 @@ class InitiativeViewSet(
         initiative = services.create_initiative(
             unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
         )
-        initiative = selectors.get_visible_initiative(request.user, initiative.pk)
+        initiative = access.get_visible_initiative(request.user, initiative.pk)
         return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -161,46 +160,18 @@ class InitiativeViewSet(
         )
         return Response(_detail(initiative, request))
 
-    @extend_schema(
-        summary="Thực hiện một thao tác của quy trình",
-        description=(
-            "Mọi thao tác đi qua một cửa (workflows.services.perform). Dữ liệu theo thao tác: "
-            "`return`, `send_back`, `withdraw`, `reopen_scoring`, `reject`: `comment` (lý do); "
-            "`edit`: `fields`; `report_progress`: `text` và/hoặc `attachments`; "
-            "`nominate`: `result`; `score`: `points`, `score_comment`; "
-            "`recognize`: `decision_number`, `decision_date`, `decision_signer`, "
-            "`override_reason` khi dưới điểm đạt; `commend` (multipart): `form`, `authority`, "
-            "`decision_number`, `decision_date`, `signed_file`, `proposal_number`.\n\n"
-            "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) trả lại "
-            "đúng kết quả lần đầu thay vì làm lại; dùng lại khóa cho thao tác hay mô hình khác "
-            "bị từ chối (400, `idempotency_key_reused`)."
-        ),
-        parameters=[
-            OpenApiParameter(
-                "action", str, OpenApiParameter.PATH, enum=sorted(ACTIONS), description="Thao tác"
-            ),
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="Khóa do máy khách sinh (tối đa 255 ký tự).",
-            ),
-        ],
-        request={
-            "application/json": ActionSerializer,
-            "multipart/form-data": ActionSerializer,
-        },
-        responses=InitiativeDetailSerializer,
-    )
+    @extend_schema(exclude=True)
     @route(detail=True, methods=["post"], url_path=r"actions/(?P<action>[a-z_]{1,30})")
-    def act(self, request, pk=None, action=None):
-        action_name = action
-        if action_name not in ACTIONS:
-            return Response(
-                error_body("unknown_action", _("Thao tác không tồn tại.")),
-                status=status.HTTP_404_NOT_FOUND,
-            )
+    def unknown_action(self, request, pk=None, action=None):
+        """Any other name under actions/: every registered action has its own route."""
+        return Response(
+            error_body("unknown_action", _("Thao tác không tồn tại.")),
+            status=status.HTTP_404_NOT_FOUND,
+        )
+
+    def _act(self, request, pk, action_name: str) -> Response:
+        """One lifecycle action through the door, with its body (derived from the action's
+        inputs in the registry) and an optional Idempotency-Key."""
         self._get(pk)
         key = (request.headers.get("Idempotency-Key") or "").strip()
         if len(key) > 255:
@@ -208,13 +179,13 @@ class InitiativeViewSet(
                 _("Idempotency-Key dài quá 255 ký tự."),
                 field_errors={"Idempotency-Key": [_("Tối đa 255 ký tự.")]},
             )
-        serializer = ActionSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        if "fields" in data:
-            data["fields"] = dict(data["fields"])
-        if "result" in data:
-            data["result"] = dict(data["result"])
+        body = serializer_class(ACTIONS[action_name], Initiative)(
+            data=request.data, context={"request": request}
+        )
+        body.is_valid(raise_exception=True)
+        data = {
+            k: dict(v) if isinstance(v, dict) else v for k, v in body.validated_data.items()
+        }
         comment = data.pop("comment", "")
         if not key:
             initiative = services.perform(
@@ -362,6 +333,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Nhận nhiệm vụ từ hàng chờ", request=None, responses=TaskSerializer)
     @route(detail=True, methods=["post"])
     def claim(self, request, pk=None):
+        access.task_in_scope(request.user, int(pk))
         task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
         return Response(TaskSerializer(task).data)
 
@@ -372,6 +344,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     )
     @route(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
+        access.task_in_scope(request.user, int(pk))  # out of scope: 404 before anything else
         body = ReassignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         to_user = User.objects.filter(pk=body.validated_data["to_user"], is_active=True).first()
@@ -385,6 +358,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Trả nhiệm vụ về hàng chờ", request=None, responses=TaskSerializer)
     @route(detail=True, methods=["post"])
     def release(self, request, pk=None):
+        access.task_in_scope(request.user, int(pk))
         task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
         return Response(TaskSerializer(task).data)
 
@@ -445,7 +419,7 @@ class AuditViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # signs the caller in first: 401 before 403
-        if not selectors.may_search_audit(request.user):
+        if not access.may_search_audit(request.user):
             raise PermissionDenied(_("Chỉ cán bộ kiểm tra, thanh tra mới xem được nhật ký."))
 
     @extend_schema(
@@ -494,19 +468,7 @@ class CampaignFilter(django_filters.FilterSet):
         fields = ["year", "committee"]
 
 
-def campaigns_for(user):
-    """Campaigns of the committees the person belongs to or is evaluated by."""
-    qs = Campaign.objects.select_related("committee").prefetch_related("criteria")
-    if user.is_superuser:
-        return qs
-    committees = set()
-    for membership in memberships_of(user):
-        if membership.unit.is_committee:
-            committees.add(membership.unit.pk)
-        found = committee_of(membership.unit)
-        if found is not None:
-            committees.add(found.pk)
-    return qs.filter(committee_id__in=committees)
+campaigns_for = access.campaigns_in_scope
 
 
 @extend_schema(tags=["campaigns"])
@@ -534,7 +496,7 @@ class CampaignViewSet(
         responses={201: CampaignSerializer},
     )
     def create(self, request):
-        committees = selectors.led_committees(request.user)
+        committees = access.led_committees(request.user)
         if not committees.exists():
             raise NotAllowed(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
         committee_id = request.data.get("committee") if hasattr(request.data, "get") else None
@@ -559,9 +521,60 @@ class CampaignViewSet(
         try:
             with transaction.atomic():
                 campaign = services.create_campaign(
-                    committee=committee, criteria=criteria, **fields
+                    actor=request.user,
+                    meta=request_meta(request),
+                    committee=committee,
+                    criteria=criteria,
+                    **fields,
                 )
         except IntegrityError:
             raise Conflict(_("Ban đã có đợt thi đua của năm này.")) from None
         campaign = campaigns_for(request.user).get(pk=campaign.pk)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+
+def _action_route(action):
+    """The route of one registered action: POST initiatives/{id}/actions/<name>."""
+
+    def handler(self, request, pk=None):
+        return self._act(request, pk, action.name)
+
+    handler.__name__ = f"action_{action.name}"
+    handler.__doc__ = str(action.label)
+    body = serializer_class(action, Initiative)
+    schema = extend_schema(
+        summary=str(action.label),
+        description=(
+            "Mọi thao tác đi qua một cửa (workflows.engine.door). "
+            + ("Cần nêu lý do (`comment`). " if action.needs_reason else "")
+            + "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) trả lại "
+            "đúng kết quả lần đầu thay vì làm lại; dùng lại khóa cho thao tác hay mô hình khác "
+            "bị từ chối (400, `idempotency_key_reused`)."
+        ),
+        operation_id=f"initiatives_action_{action.name}",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Khóa do máy khách sinh (tối đa 255 ký tự).",
+            )
+        ],
+        request={"application/json": body, "multipart/form-data": body},
+        responses=InitiativeDetailSerializer,
+    )
+    return schema(
+        route(
+            detail=True,
+            methods=["post"],
+            url_path=f"actions/{action.name}",
+            url_name=f"action-{action.name.replace('_', '-')}",
+        )(handler)
+    )
+
+
+# Every action in the registry gets its own route and its own body in the schema.
+for _action in ACTIONS.values():
+    setattr(InitiativeViewSet, f"action_{_action.name}", _action_route(_action))
+del _action

@@ -7,7 +7,16 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Quy trình bình xét")
 
     def ready(self) -> None:
+        from notifications.messages import register_sentences
         from units import demo
+
+        from .lifecycle.actions import ACTIONS, OTHER_MESSAGES
+
+        # What each action's message says lives with the action (the registry).
+        register_sentences(
+            {a.name: a.message for a in ACTIONS.values() if a.message is not None}
+            | OTHER_MESSAGES
+        )
 
         builder = "workflows.demo.build_demo_campaigns"
         if builder not in demo.DEMO_BUILDERS:

@@ -40,7 +40,12 @@ def canonical_payload(
     changes: dict,
     request_id: str,
     ip,
+    subject_type: str = "",
+    subject_id=None,
 ) -> str:
+    # Entries about an initiative (every entry before the engine served other kinds) hash as
+    # they always did; an entry about another subject adds its type and id at the end.
+    subject = [subject_type, subject_id] if subject_type else []
     return json.dumps(
         [
             seq,
@@ -57,6 +62,7 @@ def canonical_payload(
             changes,
             request_id,
             ip,
+            *subject,
         ],
         ensure_ascii=False,
         sort_keys=True,
@@ -81,6 +87,8 @@ def entry_payload(entry: AuditEntry) -> str:
         changes=entry.changes,
         request_id=entry.request_id,
         ip=entry.ip,
+        subject_type=entry.subject_type,
+        subject_id=entry.subject_id,
     )
 
 
@@ -103,10 +111,10 @@ WITH head AS (
 )
 INSERT INTO workflows_auditentry
     (seq, at, initiative_id, actor_id, on_behalf_of_id, role, unit_id, action, from_state,
-     to_state, comment, changes, request_id, ip, prev_hash, hash)
+     to_state, comment, changes, request_id, ip, subject_type, subject_id, prev_hash, hash)
 SELECT head.seq, %(at)s, %(initiative_id)s, %(actor_id)s, %(on_behalf_of_id)s, %(role)s,
        %(unit_id)s, %(action)s, %(from_state)s, %(to_state)s, %(comment)s, %(changes)s,
-       %(request_id)s, %(ip)s, head.prev_hash, head.last_hash
+       %(request_id)s, %(ip)s, %(subject_type)s, %(subject_id)s, head.prev_hash, head.last_hash
   FROM head
 RETURNING id, seq
 """
@@ -120,7 +128,7 @@ class Appended:
 
 def append(
     *,
-    initiative_id: int | None,
+    initiative_id: int | None = None,
     actor_id: int | None,
     action: str,
     from_state: str = "",
@@ -132,6 +140,8 @@ def append(
     on_behalf_of_id: int | None = None,
     request_id: str = "",
     ip: str | None = None,
+    subject_type: str = "",
+    subject_id: int | None = None,
 ) -> Appended:
     """Append one entry; call it last in the transaction that made the change."""
     assert connection.in_atomic_block, "audit.append must run inside the change's transaction"
@@ -149,6 +159,8 @@ def append(
         changes=changes or {},
         request_id=request_id,
         ip=ip or None,
+        subject_type=subject_type,
+        subject_id=subject_id,
     )
     if connection.vendor == "postgresql":
         # The seq is only known inside the statement: the payload carries a placeholder that

@@ -78,6 +78,7 @@ def build_demo_campaigns() -> str:
         if committee is None or Campaign.objects.filter(committee=committee, year=year).exists():
             continue
         services.create_campaign(
+            actor=User.objects.filter(is_superuser=True).order_by("pk").first(),
             committee=committee,
             year=year,
             registration_deadline=datetime.date(year, 3, 31),

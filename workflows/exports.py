@@ -10,30 +10,13 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .exceptions import InvalidData
+from .lifecycle.actions import action_label
 from .models import AuditEntry, State
-from .policy import ACTIONS
+
 
 # Steps that are recorded but are not lifecycle actions.
-OTHER_ACTIONS = {
-    "create": gettext_lazy("Tạo đăng ký"),
-    "claim": gettext_lazy("Nhận nhiệm vụ"),
-    "release": gettext_lazy("Trả nhiệm vụ về hàng chờ"),
-    "reassign": gettext_lazy("Giao lại nhiệm vụ"),
-    "flag_case": gettext_lazy("Đánh dấu vụ việc"),
-}
-
-
-def action_label(action: str) -> str:
-    if action in ACTIONS:
-        return str(ACTIONS[action].label)
-    if action in OTHER_ACTIONS:
-        return str(OTHER_ACTIONS[action])
-    return action
-
-
 def state_label(state: str) -> str:
     return str(State(state).label) if state in State.values else state
 

@@ -24,6 +24,7 @@ from viewflow.workflow.status import STATUS
 from units.models import Role
 from units.selectors import people_with_role_over
 
+from .lifecycle.actions import ACTIONS
 from .models import InitiativeProcess, InitiativeTask, State
 
 
@@ -68,10 +69,14 @@ class Step(flow.View):
 
     activation_class = StepActivation
 
-    def __init__(self, *, state: str, role: str, routes: dict, title, due=None, owner=None):
+    def __init__(self, *, state: str, routes: dict, title, due=None, owner=None):
         super().__init__(UpdateProcessView.as_view(fields=[]))
         self.state = state
-        self.role = role
+        # Who holds the task is the role of the actions that complete it (the registry's).
+        roles = {role for action in routes for role in ACTIONS[action].roles}
+        if len(roles) != 1:
+            raise ValueError(f"the actions {sorted(routes)} of one step need one role: {roles}")
+        self.role = roles.pop()
         self._routes = routes
         self._due = due
         self._pick_owner = owner
@@ -184,7 +189,6 @@ class InitiativeFlow(flow.Flow):
 
     prepare = Step(
         state=State.DRAFT,
-        role=Role.UNIT_STAFF,
         title=_("Hoàn thiện và gửi đăng ký"),
         routes={"submit": this.review},
         due=_registration_deadline,
@@ -192,21 +196,18 @@ class InitiativeFlow(flow.Flow):
     )
     review = Step(
         state=State.UNIT_REVIEW,
-        role=Role.UNIT_HEAD,
         title=_("Thủ trưởng duyệt, ký"),
         routes={"approve": this.screening, "return": this.prepare},
         due=_days_from_now(lambda c: c.review_days),
     )
     screening = Step(
         state=State.SCREENING,
-        role=Role.COMMITTEE_REVIEWER,
         title=_("Thẩm định đăng ký"),
         routes={"accept": this.implement, "send_back": this.prepare},
         due=_days_from_now(lambda c: c.screening_days),
     )
     implement = Step(
         state=State.IMPLEMENTING,
-        role=Role.UNIT_HEAD,
         title=_("Báo cáo kết quả, đề nghị công nhận"),
         routes={"nominate": this.scoring},
         due=_end_of_year,
@@ -214,7 +215,6 @@ class InitiativeFlow(flow.Flow):
     scoring = CouncilSplit(member_node=this.score, close_node=this.close_scoring)
     score = Step(
         state=State.SCORING,
-        role=Role.COUNCIL_MEMBER,
         title=_("Chấm điểm"),
         routes={"score": this.scoring_join},
         due=_days_from_now(lambda c: c.scoring_days),
@@ -222,7 +222,6 @@ class InitiativeFlow(flow.Flow):
     )
     close_scoring = Step(
         state=State.SCORING,
-        role=Role.COMMITTEE_LEADER,
         title=_("Kết thúc chấm điểm"),
         routes={"close_scoring": this.scoring_join},
         due=_days_from_now(lambda c: c.scoring_days),
@@ -231,14 +230,12 @@ class InitiativeFlow(flow.Flow):
     scoring_join = flow.Join(continue_on_condition=this.scoring_closed).Next(this.decide)
     decide = Step(
         state=State.DECIDING,
-        role=Role.COMMITTEE_LEADER,
         title=_("Quyết định công nhận"),
         routes={"recognize": this.commend, "reject": this.rejected, "reopen_scoring": this.scoring},
         due=_days_from_now(lambda c: c.deciding_days),
     )
     commend = Step(
         state=State.RECOGNIZED,
-        role=Role.COMMITTEE_LEADER,
         title=_("Ghi nhận khen thưởng"),
         routes={"commend": this.commended},
         due=_days_from_now(lambda c: c.commending_days),

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
-from .models import Campaign, CommendationForm, Field, Initiative, State
-from .policy import ACTIONS
+from .lifecycle.actions import ACTIONS, OTHER_AUDIT_ACTIONS
+from .models import Campaign, Field, Initiative, State
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -102,128 +102,6 @@ class UnitChoiceField(forms.ModelChoiceField):
     """The unit a person registers for, when they belong to several."""
 
 
-class ReasonForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Ý kiến"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, action: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        if ACTIONS[action].needs_reason:
-            self.fields["comment"].label = _("Lý do")
-            self.fields["comment"].required = True
-            self.fields["comment"].error_messages["required"] = _("Cần nêu lý do.")
-
-
-class ProgressForm(forms.Form):
-    text = forms.CharField(
-        label=_("Nội dung báo cáo tiến độ"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    attachments = MultipleFileField(label=_("Tệp báo cáo"))
-
-
-class NominateForm(forms.Form):
-    result_achieved = forms.CharField(
-        label=_("Kết quả đạt được"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Cần nhập kết quả đạt được trước khi đề nghị công nhận.")},
-    )
-    result_people_reached = forms.IntegerField(
-        label=_("Số người được hưởng lợi"), required=False, min_value=0
-    )
-    result_funds_mobilised = forms.DecimalField(
-        label=_("Kinh phí huy động (đồng)"), required=False, min_value=0, decimal_places=0
-    )
-    result_lessons = forms.CharField(
-        label=_("Bài học kinh nghiệm"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    attachments = MultipleFileField(label=_("Tệp báo cáo kết quả"))
-    comment = forms.CharField(
-        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def result(self) -> dict:
-        return {
-            k: self.cleaned_data[k]
-            for k in (
-                "result_achieved",
-                "result_people_reached",
-                "result_funds_mobilised",
-                "result_lessons",
-            )
-        }
-
-
-class ScoreForm(forms.Form):
-    """One number per criterion of the campaign, each within its maximum."""
-
-    score_comment = forms.CharField(
-        label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = list(criteria)
-        for criterion in self.criteria:
-            self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
-                label=criterion.name,
-                min_value=0,
-                max_value=criterion.max_points,
-                decimal_places=2,
-                localize=True,
-                help_text=_("Tối đa %(max)s điểm") % {"max": criterion.max_points},
-                widget=forms.TextInput(
-                    attrs={
-                        "inputmode": "decimal",
-                        "data-max": str(criterion.max_points),
-                        "class": "score",
-                    }
-                ),
-                error_messages={"required": _("Cần chấm điểm tiêu chí này.")},
-            )
-        self.order_fields([f"criterion_{c.pk}" for c in self.criteria] + ["score_comment"])
-
-    def criterion_fields(self):
-        return [self[f"criterion_{c.pk}"] for c in self.criteria]
-
-    def points(self) -> dict:
-        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
-
-
-class RecognizeForm(forms.Form):
-    decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=60)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_INPUT)
-    decision_signer = forms.CharField(label=_("Người ký"), max_length=150)
-    override_reason = forms.CharField(
-        label=_("Lý do công nhận dưới điểm đạt"),
-        required=False,
-        help_text=_("Chỉ cần khi điểm bình quân dưới điểm đạt."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    comment = forms.CharField(
-        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class CommendForm(forms.Form):
-    form = forms.ChoiceField(label=_("Hình thức khen thưởng"), choices=CommendationForm.choices)
-    authority = forms.CharField(label=_("Cơ quan, người quyết định khen thưởng"), max_length=255)
-    decision_number = forms.CharField(label=_("Số quyết định khen thưởng"), max_length=60)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DATE_INPUT)
-    proposal_number = forms.CharField(label=_("Số tờ trình đề nghị"), max_length=60, required=False)
-    signed_file = forms.FileField(
-        label=_("Tệp quyết định đã ký"),
-        error_messages={"required": _("Cần đính kèm tệp quyết định đã ký.")},
-    )
-    comment = forms.CharField(
-        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class TaskFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
     field = forms.ChoiceField(
@@ -273,14 +151,12 @@ class AuditSearchForm(forms.Form):
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, units, **kwargs):
-        from .exports import OTHER_ACTIONS
-
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["action"].choices = (
             [("", _("Tất cả"))]
             + [(name, spec.label) for name, spec in ACTIONS.items()]
-            + list(OTHER_ACTIONS.items())
+            + list(OTHER_AUDIT_ACTIONS.items())
         )
 
     def clean(self):

@@ -16,7 +16,7 @@ from viewflow.workflow.models import AbstractProcess, AbstractTask
 
 from units.models import Unit
 
-from . import conditions, policy
+from .lifecycle import conditions
 
 
 class Field(models.TextChoices):
@@ -158,11 +158,44 @@ class Criterion(models.Model):
         return f"{self.name} ({self.max_points})"
 
 
+# What a unit may fill in on its registration (seed 002's form and the fuller online forms).
+EDITABLE_FIELDS = (
+    "field",
+    "title",
+    "form",
+    "person_name",
+    "person_position",
+    "address",
+    "problem",
+    "implementers",
+    "expected_results",
+    "kind",
+    "replicates",
+    "topic",
+    "start_date",
+    "situation",
+    "objectives",
+    "method",
+    "beneficiaries",
+    "lead_forces",
+    "cooperating_forces",
+    "resources_timeline",
+    "outputs",
+    "sustainability",
+)
+RESULT_FIELDS = (
+    "result_achieved",
+    "result_people_reached",
+    "result_funds_mobilised",
+    "result_lessons",
+)
+
+
 class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """A mô hình or điển hình "Dân vận khéo" of one unit for one year (seed 002's form).
 
-    `state` moves only through the transition methods in workflows.lifecycle, and those are
-    only called from workflows.services.perform (the one door).
+    `state` moves only through the transition methods below (the FSM: every legal move), and
+    those are only called from the one door (workflows.engine.door).
     """
 
     campaign = models.ForeignKey(
@@ -274,7 +307,7 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     # ---- The lifecycle (DOMAIN.md "The transition table"). Only workflows.services calls these.
     @transition(
-        field=state, source=State.DRAFT, target=State.DRAFT, permission=policy.permission("edit")
+        field=state, source=State.DRAFT, target=State.DRAFT
     )
     def edit(self) -> None:
         pass
@@ -283,7 +316,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.DRAFT,
         target=State.UNIT_REVIEW,
-        permission=policy.permission("submit"),
         conditions=[conditions.registration_complete, conditions.campaign_open],
     )
     def submit(self, *, by) -> None:
@@ -293,7 +325,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.UNIT_REVIEW,
         target=State.SCREENING,
-        permission=policy.permission("approve"),
     )
     def approve(self) -> None:
         pass
@@ -303,7 +334,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.UNIT_REVIEW,
         target=State.DRAFT,
-        permission=policy.permission("return"),
     )
     def return_to_unit(self) -> None:
         pass
@@ -312,7 +342,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SCREENING,
         target=State.IMPLEMENTING,
-        permission=policy.permission("accept"),
     )
     def accept(self) -> None:
         pass
@@ -321,7 +350,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SCREENING,
         target=State.DRAFT,
-        permission=policy.permission("send_back"),
     )
     def send_back(self) -> None:
         pass
@@ -330,7 +358,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTING,
         target=State.IMPLEMENTING,
-        permission=policy.permission("report_progress"),
     )
     def report_progress(self) -> None:
         pass
@@ -339,7 +366,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.IMPLEMENTING,
         target=State.SCORING,
-        permission=policy.permission("nominate"),
         conditions=[conditions.result_report_present],
     )
     def nominate(self) -> None:
@@ -350,7 +376,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.UNIT_REVIEW, State.SCREENING, State.IMPLEMENTING],
         target=State.WITHDRAWN,
-        permission=policy.permission("withdraw"),
     )
     def withdraw(self) -> None:
         pass
@@ -359,7 +384,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SCORING,
         target=State.SCORING,
-        permission=policy.permission("score"),
     )
     def score(self) -> None:
         pass
@@ -368,7 +392,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.SCORING,
         target=State.DECIDING,
-        permission=policy.permission("close_scoring"),
         conditions=[conditions.quorum_scored],
     )
     def close_scoring(self, *, total) -> None:
@@ -378,7 +401,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.DECIDING,
         target=State.SCORING,
-        permission=policy.permission("reopen_scoring"),
     )
     def reopen_scoring(self) -> None:
         self.scoring_round += 1
@@ -388,7 +410,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.DECIDING,
         target=State.RECOGNIZED,
-        permission=policy.permission("recognize"),
     )
     def recognize(self, *, number: str, date, signer: str, override_reason: str, at) -> None:
         self.decision_number = number
@@ -401,7 +422,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.DECIDING,
         target=State.NOT_RECOGNIZED,
-        permission=policy.permission("reject"),
     )
     def reject(self) -> None:
         pass
@@ -410,7 +430,6 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=state,
         source=State.RECOGNIZED,
         target=State.COMMENDED,
-        permission=policy.permission("commend"),
         conditions=[
             conditions.no_open_case,
             conditions.not_yet_commended,
@@ -721,6 +740,10 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
     request_id = models.CharField(_("mã yêu cầu"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # What the entry is about when it is not an initiative: a campaign, or a subject of another
+    # kind of process (workflows.engine); empty for an initiative's entries.
+    subject_type = models.CharField(_("loại đối tượng"), max_length=30, blank=True, default="")
+    subject_id = models.BigIntegerField(_("mã đối tượng"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -732,6 +755,11 @@ class AuditEntry(models.Model):
             models.Index(fields=["initiative", "seq"], name="audit_initiative"),
             models.Index(fields=["actor", "at"], name="audit_actor"),
             models.Index(fields=["unit", "at"], name="audit_unit"),
+            models.Index(
+                fields=["subject_type", "subject_id", "seq"],
+                condition=~models.Q(subject_type=""),
+                name="audit_subject",
+            ),
         ]
 
     def __str__(self) -> str:

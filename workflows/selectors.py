@@ -1,6 +1,7 @@
-"""Reads: what a person may see, their inbox, queue and archive, an initiative's timeline.
+"""Reads: inbox, queue and archive, an initiative's timeline, the audit search, quotas.
 
-Each function costs a fixed number of queries whatever the number of rows.
+Who may see what is workflows.access; every read here starts from it. Each function costs a
+fixed number of queries whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -13,73 +14,12 @@ from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from config.parsing import clean_text, parse_int
+from core.parsing import clean_text, parse_int
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role
 from units.selectors import memberships_of, units_covered_by
 
+from .access import principals, visible_initiatives
 from .models import AuditEntry, Campaign, Initiative, InitiativeTask
-
-
-def _delegators(user) -> list:
-    from .services import delegators_of
-
-    return delegators_of(user)
-
-
-def initiative_scope_q(user) -> Q:
-    """Initiatives a person may see: their units' subtrees, their committees' campaigns, the
-    campaigns whose council they sit on, and what auditors' scopes reach."""
-    # Ids are resolved here, not left as joins or subqueries: with a literal list PostgreSQL
-    # reads the initiatives through their campaign/unit indexes, while a join on the campaign
-    # makes it scan every initiative (docs/performance.md). A committee has a handful of
-    # campaigns and covers at most a few thousand units, so the lists stay short.
-    clauses: list[Q] = []
-    committees: list[int] = []
-    for membership in memberships_of(user):
-        unit = membership.unit
-        if membership.role in COMMITTEE_ROLES:
-            committees.append(unit.pk)
-        elif membership.role == Role.AUDITOR and unit.is_committee:
-            clauses.append(Q(unit_id__in=list(units_covered_by(unit).values_list("pk", flat=True))))
-        else:
-            clauses.append(Q(unit__path__startswith=unit.path))
-    if committees:
-        campaigns = Campaign.objects.filter(committee_id__in=committees).values_list(
-            "pk", flat=True
-        )
-        clauses.append(Q(campaign_id__in=list(campaigns)))
-    if not clauses:
-        return Q(pk__in=[])
-    return reduce(or_, clauses)
-
-
-def visible_initiatives(user) -> QuerySet[Initiative]:
-    qs = Initiative.objects.select_related("unit", "campaign")
-    if user.is_superuser:
-        return qs
-    return qs.filter(initiative_scope_q(user))
-
-
-def can_view(user, initiative: Initiative) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    for membership in memberships_of(user):
-        unit = membership.unit
-        committee_side = membership.role in COMMITTEE_ROLES
-        if committee_side or (membership.role == Role.AUDITOR and unit.is_committee):
-            if initiative.campaign.committee_id == unit.pk:
-                return True
-        elif initiative.unit.path.startswith(unit.path):
-            return True
-    return False
-
-
-def get_visible_initiative(user, pk: int) -> Initiative | None:
-    """The initiative, or None when it does not exist or lies outside the person's scope
-    (callers answer "not found" for both, so existence does not leak)."""
-    return visible_initiatives(user).filter(pk=pk).first()
 
 
 def _task_list() -> QuerySet[InitiativeTask]:
@@ -140,7 +80,7 @@ def inbox_for(
 ) -> QuerySet[InitiativeTask]:
     """Tasks the person holds (or holds for someone on leave who named them), soonest due first
     (`order="-due"`: latest first). Filters: see filter_tasks."""
-    owners = [user.pk, *(p.pk for p in _delegators(user))]
+    owners = [p.pk for p in principals(user)]
     qs = _task_list().filter(owner_id__in=owners, status__in=(STATUS.ASSIGNED, STATUS.STARTED))
     return filter_tasks(qs, **_filters(year, field, unit, state, overdue)).order_by(
         *_due_order(order)
@@ -158,7 +98,7 @@ def queue_for(
     order: str = "due",
 ) -> QuerySet[InitiativeTask]:
     """Unclaimed tasks the person may claim: their role, within their scope."""
-    people = [user, *_delegators(user)]
+    people = principals(user)
     clauses: list[Q] = []
     for person in people:
         for membership in memberships_of(person):
@@ -261,15 +201,6 @@ def quota_standing(campaign, *, under_only: bool = False) -> list[dict]:
     return rows
 
 
-def may_search_audit(user) -> bool:
-    """Searching and exporting the audit trail across initiatives (the auditor's page and the
-    API's /audit) is for auditors only: its rows carry other people's IPs and comments. An
-    initiative's own timeline stays readable for anyone who may see the initiative."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_superuser or any(m.role == Role.AUDITOR for m in memberships_of(user))
-
-
 def audit_search(
     user,
     *,
@@ -351,7 +282,6 @@ def unit_dashboard(user, *, year: int) -> dict:
 
     from units.selectors import committee_of
 
-    from .models import Campaign
 
     units = [m.unit for m in memberships_of(user) if m.role in UNIT_ROLES]
     # A person in a unit and in one of its sub-units sees the subtree once.
@@ -410,7 +340,6 @@ def unit_dashboard(user, *, year: int) -> dict:
 def campaigns_of(committees) -> QuerySet:
     from django.db.models import Count
 
-    from .models import Campaign
 
     return (
         Campaign.objects.filter(committee__in=committees)
@@ -442,14 +371,6 @@ def task_initiative_id(task_id: int) -> int | None:
     return InitiativeTask.objects.filter(pk=task_id).values_list("initiative_id", flat=True).first()
 
 
-def leads_committee(user, committee_id: int) -> bool:
-    from units.models import Membership
-
-    return Membership.objects.filter(
-        user=user, role=Role.COMMITTEE_LEADER, unit_id=committee_id, is_active=True
-    ).exists()
-
-
 def task_candidates(task: InitiativeTask) -> list:
     """People who hold the task's role over the initiative's unit (whom it may be handed to)."""
     from units.selectors import people_with_role_over
@@ -459,57 +380,3 @@ def task_candidates(task: InitiativeTask) -> list:
         for person in people_with_role_over(task.initiative.unit, task.role)
         if person.pk != task.owner_id
     ]
-
-
-def screens_or_leads(user, committee_id: int) -> bool:
-    """Committee reviewers and leaders: who may flag an open case on the committee's models."""
-    from units.models import Membership
-
-    return Membership.objects.filter(
-        user=user,
-        role__in=(Role.COMMITTEE_LEADER, Role.COMMITTEE_REVIEWER),
-        unit_id=committee_id,
-        is_active=True,
-    ).exists()
-
-
-def available_actions(user, initiative: Initiative) -> list[str]:
-    """What `user` (or someone on leave who named them substitute) may do to the initiative
-    now: the FSM allows it from this state and the role and scope rules let them. Pages and the
-    API both offer exactly this list; the door checks it again when the action comes."""
-    from django_fsm import can_proceed
-
-    from .policy import ACTIONS, acting_role
-    from .services import METHODS
-
-    people = None
-    names = []
-    for name in ACTIONS:
-        method = getattr(initiative, METHODS.get(name, name))
-        if not can_proceed(method, check_conditions=False):
-            continue
-        if people is None:
-            people = [user, *_delegators(user)]
-        if name == "score":
-            # Each member scores once, through their own task: offered while they hold it.
-            holders = {p.pk for p in people}
-            if not any(
-                t.owner_id in holders and t.flow_task.name == "score"
-                for t in open_tasks(initiative)
-            ):
-                continue
-        if any(acting_role(initiative, person, name) is not None for person in people):
-            names.append(name)
-    return names
-
-
-def led_committees(user) -> QuerySet:
-    """Committees the person leads: where they may open and set up campaigns."""
-    from units.models import Unit
-
-    return Unit.objects.filter(
-        memberships__user=user,
-        memberships__role=Role.COMMITTEE_LEADER,
-        memberships__is_active=True,
-        is_committee=True,
-    ).distinct()

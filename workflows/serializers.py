@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .lifecycle.actions import ACTIONS
 from .models import (
+    EDITABLE_FIELDS,
+    RESULT_FIELDS,
     Attachment,
     AuditEntry,
     Campaign,
     Commendation,
-    CommendationForm,
     Criterion,
     Initiative,
     InitiativeTask,
     ProgressReport,
 )
-from .policy import ACTIONS
-from .services import EDITABLE_FIELDS, RESULT_FIELDS
 
 DATE_INPUTS = ["%d/%m/%Y", "iso-8601"]
 
@@ -324,44 +323,6 @@ class ResultSerializer(serializers.ModelSerializer):
         model = Initiative
         fields = list(RESULT_FIELDS)
         extra_kwargs = {name: {"required": False} for name in RESULT_FIELDS}
-
-
-class ActionSerializer(serializers.Serializer):
-    """The data of any action; each action reads only what it needs (see the action's list in
-    the operation's description). Files (attachments, signed_file) need multipart/form-data."""
-
-    comment = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=10000,
-        help_text=_(
-            "Ý kiến; bắt buộc (lý do) khi trả lại, rút, mở lại chấm điểm, không công nhận."
-        ),
-    )
-    fields = InitiativeFieldsSerializer(required=False, help_text="edit: các trường sửa.")
-    text = serializers.CharField(
-        required=False, allow_blank=True, max_length=20000, help_text="report_progress."
-    )
-    attachments = serializers.ListField(
-        child=serializers.FileField(), required=False, help_text="report_progress, nominate."
-    )
-    result = ResultSerializer(required=False, help_text="nominate: báo cáo kết quả.")
-    points = serializers.DictField(
-        child=serializers.DecimalField(max_digits=6, decimal_places=2),
-        required=False,
-        help_text='score: điểm theo mã tiêu chí, ví dụ {"12": 8.5}.',
-    )
-    score_comment = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    decision_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    decision_date = serializers.DateField(
-        required=False, allow_null=True, input_formats=DATE_INPUTS
-    )
-    decision_signer = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    form = serializers.ChoiceField(choices=CommendationForm.choices, required=False)
-    authority = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    proposal_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    signed_file = serializers.FileField(required=False, help_text="commend: tệp quyết định.")
 
 
 # ---------------------------------------------------------------------------------------------

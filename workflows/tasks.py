@@ -12,3 +12,18 @@ def verify_audit() -> int:
     from .audit import verify_and_record
 
     return verify_and_record().pk
+
+
+# The reminders kept their first names: django-celery-beat's schedule rows name them.
+@shared_task(name="notifications.remind_registration_deadline")
+def remind_registration_deadline() -> int:
+    from .reminders import remind_registration_deadline as run
+
+    return len(run())
+
+
+@shared_task(name="notifications.remind_overdue_tasks")
+def remind_overdue_tasks() -> int:
+    from .reminders import remind_overdue_tasks as run
+
+    return sum(len(v) for v in run().values())

@@ -6,8 +6,7 @@ they translate a WorkflowError into a message next to the field, a 403 or a 404,
 
 from __future__ import annotations
 
-import uuid
-
+from core.http import refuse_as_http
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,41 +18,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.parsing import parse_int, parse_ints
+from core.errors import DomainError as WorkflowError
+from core.errors import NotAllowed, NotFound
+from core.parsing import parse_int, parse_ints
+from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
-from . import audit, exports, forms, selectors, services
-from .exceptions import NotAllowed, NotFound, WorkflowError
+from . import access, audit, exports, forms, selectors, services
+from .engine.inputs import form_class
+from .flows import InitiativeFlow
+from .lifecycle.actions import ACTIONS
 from .models import DEFAULT_CRITERIA, Initiative, State
-from .policy import ACTIONS
 
 PAGE_SIZE = 25
-# The actions whose page asks only for a comment (or a reason).
-REASON_ACTIONS = (
-    "submit",
-    "approve",
-    "return",
-    "accept",
-    "send_back",
-    "withdraw",
-    "close_scoring",
-    "reopen_scoring",
-    "reject",
-)
-# The step whose task a bulk "approve" completes, and with which action.
-BULK_APPROVE = {"review": "approve", "screening": "accept"}
+
+
+def _bulk_actions() -> dict[str, str]:
+    """The step whose task a bulk "approve" completes, and with which action (the registry's
+    `bulk` actions)."""
+    return {
+        step.name: name
+        for step in InitiativeFlow.steps()
+        for name in step.actions
+        if ACTIONS[name].bulk
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _meta(request: HttpRequest) -> services.RequestMeta:
-    return services.RequestMeta(
-        request_id=request.headers.get("X-Request-ID", "") or uuid.uuid4().hex,
-        ip=request.META.get("REMOTE_ADDR"),
-    )
 
 
 def _page(request: HttpRequest, qs, paginator_class=Paginator):
@@ -84,7 +77,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
-    initiative = selectors.get_visible_initiative(request.user, pk)
+    initiative = access.get_visible_initiative(request.user, pk)
     if initiative is None:
         # Outside the person's scope reads exactly like a missing one.
         raise Http404
@@ -107,13 +100,7 @@ def _value_label(name: str, value):
     return dict(choices).get(value, value) if choices and value is not None else value
 
 
-def _refuse_as_http(exc: WorkflowError) -> None:
-    """Out of scope reads exactly like a missing page (404); a role that may not act is 403.
-    Other refusals return, for the caller to show."""
-    if isinstance(exc, NotFound):
-        raise Http404 from None
-    if isinstance(exc, NotAllowed):
-        raise PermissionDenied(str(exc.message)) from None
+_refuse_as_http = refuse_as_http
 
 
 def _show_errors(form, exc: WorkflowError) -> None:
@@ -198,16 +185,10 @@ def tasks(request: HttpRequest) -> HttpResponse:
 
 def _task_visible_or_404(request: HttpRequest, pk: int) -> None:
     """A task of an initiative outside the person's scope reads like a missing one."""
-    from .models import InitiativeTask
-
-    initiative_id = (
-        InitiativeTask.objects.filter(pk=pk).values_list("initiative_id", flat=True).first()
-    )
-    if (
-        initiative_id is None
-        or selectors.get_visible_initiative(request.user, initiative_id) is None
-    ):
-        raise Http404
+    try:
+        access.task_in_scope(request.user, pk)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required
@@ -290,7 +271,8 @@ def tasks_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Chỉ xử lý hàng loạt các việc của cùng một bước."))
         return back
     step = steps.pop()
-    if operation == "approve" and step not in BULK_APPROVE:
+    bulk = _bulk_actions()
+    if operation == "approve" and step not in bulk:
         messages.error(request, _("Bước này không duyệt hàng loạt được; hãy mở từng việc."))
         return back
     done, failed = 0, []
@@ -301,7 +283,7 @@ def tasks_bulk(request: HttpRequest) -> HttpResponse:
             else:
                 services.perform(
                     task.initiative_id,
-                    BULK_APPROVE[step],
+                    bulk[step],
                     actor=request.user,
                     meta=_meta(request),
                 )
@@ -321,7 +303,7 @@ def tasks_bulk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.visible_initiatives(request.user).order_by("-year", "unit__path", "pk")
+    qs = access.visible_initiatives(request.user).order_by("-year", "unit__path", "pk")
     year = parse_int(request.GET.get("year"), low=1, high=9999)
     state = request.GET.get("state", "")
     if year is not None:
@@ -339,13 +321,6 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "query": _query_without_page(request),
         },
     )
-
-
-def _in_state_for(initiative: Initiative, action: str) -> bool:
-    from django_fsm import can_proceed
-
-    method = getattr(initiative, services.METHODS.get(action, action))
-    return can_proceed(method, check_conditions=False)
 
 
 @login_required
@@ -369,11 +344,6 @@ def initiative_flag_case(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workflows:initiative_detail", initiative.pk)
 
 
-def _available_actions(user, initiative: Initiative) -> list:
-    """The actions this person may take on the initiative now, as ActionSpecs."""
-    return [ACTIONS[name] for name in selectors.available_actions(user, initiative)]
-
-
 @login_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _visible_or_404(request, pk)
@@ -381,14 +351,10 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claimable = set(
         selectors.queue_for(request.user).filter(initiative=initiative).values_list("pk", flat=True)
     )
-    actions = [a for a in _available_actions(request.user, initiative) if a.name != "score"]
-    if initiative.state == State.SCORING and any(
-        t.owner_id == request.user.pk and t.flow_task.name == "score" for t in open_tasks
-    ):
-        actions.insert(0, ACTIONS["score"])
+    actions = access.offered_actions(request.user, initiative)
     reassignable = {}
-    may_flag = selectors.screens_or_leads(request.user, initiative.campaign.committee_id)
-    if selectors.leads_committee(request.user, initiative.campaign.committee_id):
+    may_flag = access.screens_or_leads(request.user, initiative.campaign.committee_id)
+    if access.leads_committee(request.user, initiative.campaign.committee_id):
         for task in open_tasks:
             if task.flow_task.name != "score":
                 reassignable[task.pk] = selectors.task_candidates(task)
@@ -513,84 +479,33 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_action(user, initiative: Initiative, action: str) -> None:
-    """403 unless the person holds a role that may take this action on this initiative."""
-    from .policy import acting_role
-
-    if not any(acting_role(initiative, p, action) for p in [user, *services.delegators_of(user)]):
-        raise PermissionDenied(
-            _("Bạn không có vai trò để “%(action)s” mô hình này.")
-            % {"action": ACTIONS[action].label}
-        )
-
-
-ACTION_FORMS = {
-    "report_progress": forms.ProgressForm,
-    "nominate": forms.NominateForm,
-    "recognize": forms.RecognizeForm,
-    "commend": forms.CommendForm,
-}
-
-
-def _action_form(action: str, initiative: Initiative, request: HttpRequest):
-    data = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
-    if action in REASON_ACTIONS:
-        return forms.ReasonForm(data, action=action)
-    if action == "score":
-        return forms.ScoreForm(data, criteria=initiative.campaign.criteria.all())
-    return ACTION_FORMS[action](data, files)
-
-
-def _door_data(action: str, form) -> dict:
-    data = form.cleaned_data
-    if action in REASON_ACTIONS:
-        return {"comment": data.get("comment", "")}
-    if action == "report_progress":
-        return {"text": data["text"], "attachments": data["attachments"]}
-    if action == "nominate":
-        return {
-            "result": form.result(),
-            "attachments": data["attachments"],
-            "comment": data["comment"],
-        }
-    if action == "score":
-        return {"points": form.points(), "score_comment": data["score_comment"]}
-    if action == "recognize":
-        return {k: data[k] for k in ("decision_number", "decision_date", "decision_signer")} | {
-            "override_reason": data["override_reason"],
-            "comment": data["comment"],
-        }
-    if action == "commend":
-        return {
-            k: data[k]
-            for k in (
-                "form",
-                "authority",
-                "decision_number",
-                "decision_date",
-                "proposal_number",
-                "signed_file",
-                "comment",
-            )
-        }
-    return {}
+    """403 unless the person (or whom they stand in for) may take this action on this
+    initiative (the access rule; the initiative is already known to be in scope)."""
+    try:
+        access.require_acting(initiative, user, ACTIONS[action])
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc.message)) from None
 
 
 @login_required
 def initiative_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTIONS or action == "edit":
+    spec = ACTIONS.get(action)
+    if spec is None or not spec.on_page:
         raise Http404
     initiative = _visible_or_404(request, pk)
     _require_action(request.user, initiative, action)
-    if not _in_state_for(initiative, action):
+    if not access.in_state_for(initiative, spec):
         # Usually someone acted first; say so instead of offering a form that must fail.
         return render(
             request,
             "workflows/action.html",
-            {"initiative": initiative, "spec": ACTIONS[action], "form": None},
+            {"initiative": initiative, "spec": spec, "form": None},
             status=409,
         )
-    form = _action_form(action, initiative, request)
+    posted = request.method == "POST"
+    form = form_class(spec, Initiative)(
+        request.POST if posted else None, request.FILES if posted else None, subject=initiative
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -599,7 +514,7 @@ def initiative_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 action,
                 actor=request.user,
                 meta=_meta(request),
-                **_door_data(action, form),
+                **form.door_data(),
             )
         except WorkflowError as exc:
             _show_errors(form, exc)
@@ -607,23 +522,21 @@ def initiative_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         else:
             messages.success(
                 request,
-                _("Đã thực hiện “%(action)s”.") % {"action": ACTIONS[action].label},
+                _("Đã thực hiện “%(action)s”.") % {"action": spec.label},
             )
             return redirect("workflows:initiative_detail", initiative.pk)
     elif request.method == "POST":
         status = 400
     context = {
         "initiative": initiative,
-        "spec": ACTIONS[action],
+        "spec": spec,
         "form": form,
-        "multipart": action in ("report_progress", "nominate", "commend"),
+        "multipart": spec.multipart,
+        "pass_mark": initiative.campaign.pass_mark,
+        "max_total": form.max_total,
     }
-    if action == "score":
-        context["pass_mark"] = initiative.campaign.pass_mark
-        context["max_total"] = sum(c.max_points for c in form.criteria)
-    if action in ("recognize", "reject", "reopen_scoring", "close_scoring"):
+    if spec.shows_scores:
         context["scoresheet"] = selectors.scoresheet(initiative)
-        context["pass_mark"] = initiative.campaign.pass_mark
     return render(request, "workflows/action.html", context, status=status)
 
 
@@ -662,7 +575,7 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _require_auditor(user) -> None:
-    if not selectors.may_search_audit(user):
+    if not access.may_search_audit(user):
         raise PermissionDenied(_("Chỉ cán bộ kiểm tra, thanh tra mới xem được nhật ký."))
 
 
@@ -731,7 +644,7 @@ def audit_chain(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    committees = list(selectors.led_committees(request.user))
+    committees = list(access.led_committees(request.user))
     if not committees:
         raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
     campaigns = selectors.campaigns_of(committees)
@@ -740,7 +653,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    committees = list(selectors.led_committees(request.user))
+    committees = list(access.led_committees(request.user))
     if not committees:
         raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới thiết lập đợt thi đua."))
     committee = committees[0]
@@ -765,6 +678,8 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 fields.pop("title")
             try:
                 campaign = services.create_campaign(
+                    actor=request.user,
+                    meta=_meta(request),
                     committee=committee,
                     year=form.cleaned_data["year"],
                     criteria=rows,
@@ -789,7 +704,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    committees = list(selectors.led_committees(request.user))
+    committees = list(access.led_committees(request.user))
     campaign = selectors.campaigns_of(committees).filter(pk=pk).first()
     if campaign is None:
         raise Http404
@@ -820,6 +735,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 services.update_campaign(
                     campaign.pk,
                     actor=request.user,
+                    meta=_meta(request),
                     council=list(form.cleaned_data["council"]),
                     criteria=rows if criteria.has_changed() else None,
                     **fields,

@@ -42,7 +42,9 @@ def test_lists_do_not_grow_with_their_rows(world, api, who, path):
     for _ in range(4):
         advance(world, draft(world), State.SCREENING)
     world.units["dept"].add_child(code="SNN_P2", name="Phòng 2", kind="office")
-    services.create_campaign(committee=world.units["bdv"], year=world.year + 1)
+    services.create_campaign(
+        actor=world.people["leader"], committee=world.units["bdv"], year=world.year + 1
+    )
     more, more_rows = _queries(api(who), path)
     assert more_rows > rows >= 1
     assert more == few

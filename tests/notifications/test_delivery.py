@@ -223,7 +223,7 @@ def test_sweep_hands_out_rows_the_broker_never_got_and_rows_of_dead_workers(
 
 @pytest.mark.parametrize("days_left,threshold", [(20, None), (14, 14), (8, 14), (7, 7), (0, 1)])
 def test_deadline_threshold(days_left, threshold):
-    from notifications.reminders import deadline_threshold
+    from workflows.reminders import deadline_threshold
 
     assert deadline_threshold(days_left, (14, 7, 1)) == threshold
 

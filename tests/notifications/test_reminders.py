@@ -7,10 +7,10 @@ import datetime
 import pytest
 
 from notifications.models import Outbox, ReminderLog
-from notifications.reminders import remind_overdue_tasks, remind_registration_deadline
 from tests.workflows.conftest import REGISTRATION, advance, draft
 from workflows import services
 from workflows.models import InitiativeTask, State
+from workflows.reminders import remind_overdue_tasks, remind_registration_deadline
 
 
 def recipients(event: str) -> set[str]:
@@ -116,7 +116,7 @@ def test_a_run_with_nothing_new_costs_the_same_few_queries_however_many_tasks_ar
 def test_a_reminder_is_not_logged_unless_its_messages_are_written_with_it(world, monkeypatch):
     """The ReminderLog row and the outbox rows commit together: if writing the messages fails
     (a crash between the two), nothing is logged and the next run sends the reminder."""
-    from notifications import reminders
+    from workflows import reminders
 
     review = InitiativeTask.objects.get(
         initiative=advance(world, draft(world), State.UNIT_REVIEW),

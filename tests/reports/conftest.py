@@ -106,6 +106,7 @@ def year_of_data(db) -> YearOfData:
     data = YearOfData(world=world, clock=clock)
     with mock.patch("django.utils.timezone.now", clock):
         previous = services.create_campaign(
+            actor=world.people["leader"],
             committee=world.units["bdv"],
             year=year - 1,
             registration_deadline=datetime.date(year - 1, 12, 31),

@@ -79,6 +79,7 @@ def build_world() -> World:
 
     deadline = datetime.date(year, 12, 31)
     campaign = services.create_campaign(
+        actor=p["leader"],
         committee=bdv,
         year=year,
         registration_deadline=deadline,
@@ -86,6 +87,7 @@ def build_world() -> World:
         council=[p["member1"], p["member2"], p["member3"]],
     )
     other_campaign = services.create_campaign(
+        actor=p["b_leader"],
         committee=bdv2,
         year=year,
         registration_deadline=deadline,

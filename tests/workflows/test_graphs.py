@@ -5,11 +5,11 @@ from pathlib import Path
 
 from django.core.management import call_command
 from viewflow.workflow import flow as vf
+from workflows.lifecycle.actions import ACTIONS
 
 from workflows.flows import CouncilSplit, InitiativeFlow, Step
-from workflows.graph import fsm_edges, mermaid
+from workflows.lifecycle.graph import fsm_edges, mermaid
 from workflows.models import State
-from workflows.policy import ACTIONS
 
 TERMINAL = {State.COMMENDED, State.NOT_RECOGNIZED, State.WITHDRAWN}
 TASKLESS = {"edit", "report_progress", "withdraw"}

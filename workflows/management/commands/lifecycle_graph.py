@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from workflows.graph import mermaid
+from workflows.lifecycle.graph import mermaid
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Initiative, State
+from ..models import Initiative, State
 
 
 @dataclass(frozen=True)
@@ -15,16 +15,20 @@ class Edge:
     method: str
 
 
-ACTION_OF_METHOD = {"return_to_unit": "return"}
+def _action_of_method() -> dict[str, str]:
+    from .actions import ACTIONS
+
+    return {action.method: action.name for action in ACTIONS.values()}
 
 
 def fsm_edges() -> list[Edge]:
     field = Initiative._meta.get_field("state")
+    action_of = _action_of_method()
     edges = []
     for transition in field.get_all_transitions(Initiative):
         method = transition.name
         edges.append(
-            Edge(ACTION_OF_METHOD.get(method, method), transition.source, transition.target, method)
+            Edge(action_of.get(method, method), transition.source, transition.target, method)
         )
     return sorted(edges, key=lambda e: (list(State.values).index(e.source), e.action))
 

@@ -1,5 +1,5 @@
-"""The committee report over the API (reports.selectors, read only). Kept out of reports/ (the
-reports app's owner builds its pages there); the figures are the same as on the report page."""
+"""The committee report over the API (reports.selectors, read only); the figures are the same
+as on the report page."""
 
 from __future__ import annotations
 

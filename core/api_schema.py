@@ -1,6 +1,6 @@
 """The OpenAPI generator: every operation documents its error responses with the one shape.
 
-Kept apart from config.api because DRF imports the pagination class while it loads itself,
+Kept apart from core.api because DRF imports the pagination class while it loads itself,
 and drf-spectacular's generator imports DRF's generic views."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Reminders and escalations, run by Celery beat. Each takes the clock as an argument so tests
+"""Reminders and escalations of the workflow's deadlines and tasks, run by Celery beat (the
+outbox in notifications delivers them). Each takes the clock as an argument so tests
 freeze it by passing a date; each (task or unit, threshold) is reminded once, recorded in
 ReminderLog whose unique constraint also stops two overlapping runs from both sending."""
 
@@ -11,13 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from notifications.models import ReminderLog
+from notifications.services import Message, enqueue
 from units.models import Membership, Role
 from units.selectors import people_with_role_over
-from workflows.models import Campaign, InitiativeTask
-from workflows.selectors import quota_standing
 
-from .models import ReminderLog
-from .services import Message, enqueue
+from .models import Campaign, InitiativeTask
+from .selectors import quota_standing
 
 ACTIVE_TASK = ("NEW", "ASSIGNED", "STARTED")
 

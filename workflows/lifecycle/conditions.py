@@ -62,7 +62,7 @@ def no_open_case(initiative) -> bool:
 
 @_message(_("Thành tích này đã được khen thưởng; mỗi thành tích chỉ nhận một hình thức."))
 def not_yet_commended(initiative) -> bool:
-    from .models import Commendation
+    from ..models import Commendation
 
     return not Commendation.objects.filter(initiative=initiative).exists()
 

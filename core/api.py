@@ -1,5 +1,5 @@
 """What every API endpoint shares: one error shape, the exception handler that produces it,
-pagination and the request's audit metadata (the schema generator is in config.api_schema).
+pagination and the request's audit metadata (the schema generator is in core.api_schema).
 
 Error shape (every 4xx the API sends):
     {"code": "wrong_state", "message": "…", "field_errors": {"comment": ["…"]}}
@@ -7,8 +7,6 @@ The message follows the caller's language (Vietnamese unless Accept-Language ask
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,8 +19,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from workflows.exceptions import WorkflowError
-from workflows.services import RequestMeta
+from .errors import DomainError
+from .request import meta_from
 
 # ---------------------------------------------------------------------------------------------
 # The error shape
@@ -65,7 +63,7 @@ def exception_handler(exc, context) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error as ErrorSerializer, never a 500 for
     something a client can send."""
     headers: dict[str, str] = {}
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, DomainError):
         status_code = exc.http_status
         body = error_body(exc.code, exc.message, exc.field_errors)
     elif isinstance(exc, exceptions.ValidationError):
@@ -134,7 +132,6 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-def request_meta(request) -> RequestMeta:
-    """The request id (the caller's X-Request-ID, or a new one) and IP for the audit trail."""
-    request_id = (request.headers.get("X-Request-ID") or "").strip()[:64] or uuid.uuid4().hex
-    return RequestMeta(request_id=request_id, ip=request.META.get("REMOTE_ADDR") or None)
+def request_meta(request):
+    """The request id and IP for the audit trail (core.request.meta_from)."""
+    return meta_from(request)

@@ -1,0 +1,122 @@
+"""The one door (ARCHITECTURE.md): every action of every kind of process goes through
+`perform`. In one transaction it locks the subject, checks the access rule (404 outside one's
+scope, 403 for a role or a separation-of-duties rule), checks the state and the reason, runs
+the action's `prepare`, the FSM conditions and the transition, the action's `record`, the
+kind's task hooks, writes the outbox rows and, last, the audit entry.
+"""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed
+
+from core.errors import ConditionFailed, Conflict, ReasonRequired, UnknownAction, WrongState
+from core.request import NO_META, RequestMeta
+from notifications.services import enqueue
+
+from .. import audit
+from ..recording import snapshot
+from .actions import Context
+from .kinds import ProcessKind
+
+
+def perform(
+    kind: ProcessKind,
+    subject_id: int,
+    action: str,
+    *,
+    actor,
+    comment: str = "",
+    meta: RequestMeta = NO_META,
+    **data,
+):
+    """Lock, check, transition, record, tell, audit — or raise a core.errors.DomainError.
+
+    A person who loses the race for the subject's row lock gets Conflict at once (NOWAIT)."""
+    spec = kind.actions.get(action)
+    if spec is None:
+        raise UnknownAction()
+    try:
+        with transaction.atomic():
+            return _perform(kind, subject_id, spec, actor, (comment or "").strip(), meta, data)
+    except DatabaseError as exc:
+        if isinstance(exc, IntegrityError) or is_lock_conflict(exc):
+            raise Conflict() from exc
+        raise
+
+
+def is_lock_conflict(exc: DatabaseError) -> bool:
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    # 55P03 lock_not_available (NOWAIT), 40001 serialization failure, 40P01 deadlock; SQLite
+    # says "database is locked".
+    return sqlstate in {"55P03", "40001", "40P01"} or "database is locked" in str(exc)
+
+
+def _perform(kind, subject_id, action, actor, comment, meta, data):
+    subject = kind.lock(subject_id)
+    acting = kind.require_acting(subject, actor, action)
+    method = getattr(subject, action.method)
+    if not can_proceed(method, check_conditions=False):
+        raise WrongState(
+            _("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
+            % {"action": action.label, "state": subject.get_state_display()}
+        )
+    if action.needs_reason and not comment:
+        raise ReasonRequired(
+            _("Cần nêu lý do khi “%(action)s”.") % {"action": action.label},
+            field_errors={"comment": [_("Cần nêu lý do.")]},
+        )
+    ctx = Context(
+        kind=kind,
+        subject=subject,
+        action=action,
+        actor=actor,
+        principal=acting.principal,
+        membership=acting.membership,
+        comment=comment,
+        data=data,
+    )
+    kind.begin(ctx)
+    before = snapshot(subject)
+    from_state = subject.state
+    kwargs = action.prepare(ctx)
+    transition = method._django_fsm.get_transition(subject.state)
+    for condition in transition.conditions:
+        if not condition(subject):
+            raise ConditionFailed(
+                condition.message, field_errors=kind.condition_errors(condition, subject)
+            )
+    method(**kwargs)
+    after = snapshot(subject)
+    ctx.changes.update({k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    fields = [k for k in ctx.changes if k != "state"]
+    subject.save(update_fields=[*fields, "state", *kind.touched_fields])
+    action.record(ctx)
+    kind.finish(ctx)
+    messages = [m for m in kind.messages(ctx) if m.recipient_id != actor.pk]
+    if messages or action.told:
+        enqueue(
+            event=action.name,
+            subject_type=kind.name,
+            subject_id=subject.pk,
+            messages=messages,
+            payload=kind.payload(ctx),
+        )
+    # Last: the chain head's row lock serialises every transition in the service, so it is
+    # taken just before COMMIT and held as briefly as possible (ARCHITECTURE.md).
+    audit.append(
+        **kind.audit_subject(subject),
+        **kind.audit_role(ctx),
+        actor_id=actor.pk,
+        action=action.name,
+        from_state=from_state,
+        to_state=subject.state,
+        comment=comment,
+        changes=ctx.changes,
+        on_behalf_of_id=ctx.principal.pk if ctx.principal.pk != actor.pk else None,
+        request_id=meta.request_id,
+        ip=meta.ip,
+    )
+    return subject
