@@ -17,6 +17,7 @@ from operator import or_
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 from viewflow.workflow.status import STATUS
 
@@ -204,11 +205,15 @@ def require_acting(initiative: Initiative, user, action: Action) -> Acting:
         return found
     if not can_see(user, initiative):
         raise NotFound()
+    # Say why: a separation-of-duties rule when the person (or whom they stand in for) holds
+    # the role, else the role they lack.
     for person in principals(user):
-        bar = action.barred(initiative, person)
-        if bar is not None:
+        bar = action.barred(initiative, person) or action.barred(initiative, user)
+        if bar is not None and role_membership(initiative, person, action) is not None:
             raise NotAllowed(bar.message)
-    raise NotAllowed()
+    raise NotAllowed(
+        _("Bạn không có vai trò để “%(action)s” mô hình này.") % {"action": action.label}
+    )
 
 
 def can_do(user, initiative: Initiative, action: Action | str) -> bool:

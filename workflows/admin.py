@@ -485,6 +485,8 @@ class CampaignAdmin(admin.ModelAdmin):
                     key=lambda row: row[0],
                 )
                 self._service(request, form.instance, criteria=[r[1:] for r in rows])
+            # What the admin's change message reads (the service wrote the rows).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def _service(self, request, obj, **changes) -> None:
         try:

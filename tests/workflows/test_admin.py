@@ -70,7 +70,7 @@ def test_changelist_and_change_page_show_the_vietnamese_state(admin, world, in_r
     assert "Chờ thủ trưởng duyệt" in html
     # The timeline: creation and submission, with the Vietnamese action labels.
     assert 'class="audit-timeline"' in html
-    assert "Tạo mô hình" in html and "Gửi thủ trưởng duyệt" in html
+    assert "Tạo đăng ký" in html and "Gửi thủ trưởng duyệt" in html
     assert "Dự thảo → Chờ thủ trưởng duyệt" in html
 
 
@@ -108,7 +108,7 @@ def test_approve_by_a_superuser_who_is_not_the_unit_head_is_refused(admin, world
     response = run_action(admin, "approve_selected", [in_review])
     assert response.status_code == 200
     shown = page_messages(response)
-    assert any(in_review.title in m and "không có quyền" in m for m in shown), shown
+    assert any(in_review.title in m and "không có vai trò" in m for m in shown), shown
     in_review.refresh_from_db()
     assert in_review.state == "unit_review"
     assert AuditEntry.objects.count() == before
@@ -256,22 +256,12 @@ def test_campaign_admin_edits_configuration(admin, world):
     assert 'name="criteria-0-name"' in page.content.decode()
 
 
-def test_a_campaign_added_without_criteria_gets_the_default_set(admin, world):
-    bdv2 = world.units["bdv2"]
-    data = {
-        "committee": bdv2.pk, "year": world.year + 1, "title": "",
-        "registration_deadline": datetime.date(world.year + 1, 3, 31).strftime("%d/%m/%Y"),
-        "pass_mark": "70", "quorum": "2", "quota_per_unit": "1", "public_comment_days": "0",
-        "review_days": "5", "screening_days": "10", "scoring_days": "14", "deciding_days": "10",
-        "commending_days": "30",
-        "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0",
-        "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000",
-    }
-    response = admin.post(reverse("admin:workflows_campaign_add"), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    campaign = Campaign.objects.get(committee=bdv2, year=world.year + 1)
-    assert campaign.criteria.count() == 6
-    assert campaign.max_total == 100
+def test_campaigns_are_opened_on_the_leaders_page_not_in_the_admin(admin, world):
+    """Opening a campaign goes through services.create_campaign (scope, audit, default
+    criteria) on /dot-thi-dua/moi/; the admin does not offer a second, unchecked way."""
+    assert admin.get(reverse("admin:workflows_campaign_add")).status_code == 403
+    changelist = admin.get(reverse("admin:workflows_campaign_changelist"))
+    assert reverse("admin:workflows_campaign_add") not in changelist.content.decode()
 
 
 def test_delegation_admin_renders(admin, world):

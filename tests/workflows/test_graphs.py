@@ -55,13 +55,19 @@ def test_every_fsm_transition_has_a_task_unless_it_is_deliberately_taskless():
     assert without_task == TASKLESS
 
 
-def test_every_fsm_transition_declares_who_may_and_every_action_is_in_the_table():
-    from workflows.models import Initiative
-
-    field = Initiative._meta.get_field("state")
-    for transition in field.get_all_transitions(Initiative):
-        assert transition.permission is not None, transition.name
+def test_every_fsm_transition_is_one_registered_action_that_says_who_may():
+    # The FSM says what is legal, the registry who may: each transition method is exactly
+    # one registry entry's `method`, and each entry names its roles.
     assert {e.action for e in fsm_edges()} == set(ACTIONS)
+    assert {e.method for e in fsm_edges()} == {a.method for a in ACTIONS.values()}
+    for action in ACTIONS.values():
+        assert action.roles, action.name
+
+
+def test_each_task_is_held_by_the_role_of_the_actions_that_complete_it():
+    for step in InitiativeFlow.steps():
+        for name in step.actions:
+            assert ACTIONS[name].roles == {step.role}, (step.name, name)
 
 
 def test_the_join_after_scoring_leads_to_the_decision():

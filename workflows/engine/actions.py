@@ -30,6 +30,7 @@ class Input:
     max_length: int | None = None
     choices: tuple = ()
     help: Any = ""
+    required_message: Any = ""  # what a missing required value reads (else the default)
     # MODEL_FIELDS: which of the subject model's fields; the API may name a serializer instead.
     model_fields: tuple[str, ...] = ()
     api_serializer: str = ""

@@ -94,6 +94,8 @@ class MultipleFileField(forms.FileField):
 
 def _form_field(item: a.Input) -> forms.Field:
     common = {"label": item.label, "required": item.required, "help_text": item.help}
+    if item.required_message:
+        common["error_messages"] = {"required": item.required_message}
     if item.kind == a.TEXT:
         return forms.CharField(max_length=item.max_length, **common)
     if item.kind == a.LONG_TEXT:

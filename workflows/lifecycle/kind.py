@@ -19,7 +19,11 @@ from ..flows import InitiativeFlow, eligible_holders
 from ..models import Initiative, InitiativeTask, Scorecard
 from . import audiences
 from .actions import ACTIONS
-from .conditions import missing_registration_fields, registration_complete
+from .conditions import (
+    missing_registration_fields,
+    registration_complete,
+    result_report_present,
+)
 
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # The leader's "close scoring" task opens with the council's, but it is only worth announcing
@@ -127,6 +131,10 @@ class InitiativeKind(ProcessKind):
     def condition_errors(self, condition, subject) -> dict:
         if condition is registration_complete:
             return {k: [str(v)] for k, v in missing_registration_fields(subject).items()}
+        if condition is result_report_present:
+            return {
+                "result_achieved": [_("Cần nhập kết quả đạt được trước khi đề nghị công nhận.")]
+            }
         return {}
 
 

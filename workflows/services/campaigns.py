@@ -26,6 +26,11 @@ CAMPAIGN_FIELDS = (
     "quorum",
     "quota_per_unit",
     "public_comment_days",
+    "review_days",
+    "screening_days",
+    "scoring_days",
+    "deciding_days",
+    "commending_days",
 )
 
 
