@@ -3,8 +3,6 @@ campaigns are configuration; tasks and the audit trail are records nobody edits.
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
@@ -12,7 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from units.models import Membership, Role
 from workflows import services
-from workflows.models import AuditEntry, Campaign, Initiative
+from workflows.models import AuditEntry, Initiative
 
 from .conftest import advance, draft
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management import call_command
 from viewflow.workflow import flow as vf
-from workflows.lifecycle.actions import ACTIONS
 
 from workflows.flows import CouncilSplit, InitiativeFlow, Step
+from workflows.lifecycle.actions import ACTIONS
 from workflows.lifecycle.graph import fsm_edges, mermaid
 from workflows.models import State
 

@@ -8,8 +8,10 @@ outside the committee and must get "not found".
 
 import pytest
 
+from units.models import Role
 from workflows import services
 from workflows.exceptions import NotAllowed, NotFound
+from workflows.lifecycle.actions import ACTIONS
 from workflows.models import State
 
 from .conftest import REGISTRATION, advance, draft, full_points, pdf
@@ -41,37 +43,62 @@ OUTSIDE = {
     "b_staff",
 }
 
-# action: (state it starts from, who may, the data it needs)
+# Each person's role in the initiative's scope (province B's people and the units outside the
+# subtree hold roles too, but out of scope: they must get "not found").
+ROLE_OF = {
+    "staff": Role.UNIT_STAFF,
+    "head": Role.UNIT_HEAD,
+    "reviewer": Role.COMMITTEE_REVIEWER,
+    "leader": Role.COMMITTEE_LEADER,
+    "member1": Role.COUNCIL_MEMBER,
+    "auditor": Role.AUDITOR,
+}
+
+
+def who_may(action: str) -> set[str]:
+    """Generated from the registry: the people in scope whose role the action names."""
+    return {name for name, role in ROLE_OF.items() if role in ACTIONS[action].roles}
+
+
+# action: (state it starts from, who may (the registry's), the data it needs)
 TABLE = {
-    "edit": (State.DRAFT, {"staff", "head"}, lambda w: {"fields": {"address": "Thôn 2"}}),
-    "submit": (State.DRAFT, {"staff"}, lambda w: {}),
-    "approve": (State.UNIT_REVIEW, {"head"}, lambda w: {}),
-    "return": (State.UNIT_REVIEW, {"head"}, lambda w: {"comment": "Sửa lại"}),
-    "accept": (State.SCREENING, {"reviewer"}, lambda w: {}),
-    "send_back": (State.SCREENING, {"reviewer"}, lambda w: {"comment": "Bổ sung"}),
-    "report_progress": (State.IMPLEMENTING, {"staff", "head"}, lambda w: {"text": "Quý I: 30 hộ"}),
+    "edit": (State.DRAFT, who_may("edit"), lambda w: {"fields": {"address": "Thôn 2"}}),
+    "submit": (State.DRAFT, who_may("submit"), lambda w: {}),
+    "approve": (State.UNIT_REVIEW, who_may("approve"), lambda w: {}),
+    "return": (State.UNIT_REVIEW, who_may("return"), lambda w: {"comment": "Sửa lại"}),
+    "accept": (State.SCREENING, who_may("accept"), lambda w: {}),
+    "send_back": (State.SCREENING, who_may("send_back"), lambda w: {"comment": "Bổ sung"}),
+    "report_progress": (
+        State.IMPLEMENTING,
+        who_may("report_progress"),
+        lambda w: {"text": "Quý I: 30 hộ"},
+    ),
     "nominate": (
         State.IMPLEMENTING,
-        {"head"},
+        who_may("nominate"),
         lambda w: {"result": {"result_achieved": "Đạt 120 hộ"}},
     ),
-    "withdraw": (State.IMPLEMENTING, {"head"}, lambda w: {"comment": "Dừng"}),
-    "score": (State.SCORING, {"member1"}, lambda w: {"points": full_points(w.campaign)}),
-    "close_scoring": (State.SCORING, {"leader"}, lambda w: {}),
-    "reopen_scoring": (State.DECIDING, {"leader"}, lambda w: {"comment": "Chấm lại"}),
+    "withdraw": (State.IMPLEMENTING, who_may("withdraw"), lambda w: {"comment": "Dừng"}),
+    "score": (State.SCORING, who_may("score"), lambda w: {"points": full_points(w.campaign)}),
+    "close_scoring": (State.SCORING, who_may("close_scoring"), lambda w: {}),
+    "reopen_scoring": (
+        State.DECIDING,
+        who_may("reopen_scoring"),
+        lambda w: {"comment": "Chấm lại"},
+    ),
     "recognize": (
         State.DECIDING,
-        {"leader"},
+        who_may("recognize"),
         lambda w: {
             "decision_number": "5-QĐ",
             "decision_date": "01/10/2026",
             "decision_signer": "B",
         },
     ),
-    "reject": (State.DECIDING, {"leader"}, lambda w: {"comment": "Chưa đạt"}),
+    "reject": (State.DECIDING, who_may("reject"), lambda w: {"comment": "Chưa đạt"}),
     "commend": (
         State.RECOGNIZED,
-        {"leader"},
+        who_may("commend"),
         lambda w: {
             "form": "giay_khen",
             "authority": "UBND",
@@ -81,6 +108,11 @@ TABLE = {
         },
     ),
 }
+
+
+def test_the_table_covers_every_registered_action():
+    assert set(TABLE) == set(ACTIONS)
+    assert all(TABLE[name][1] for name in TABLE), "an action nobody in scope may do"
 
 
 def _ready(world, action, state):
