@@ -91,7 +91,7 @@ class MemoKind(ProcessKind):
 
 
 @pytest.fixture
-def memos(db):
+def memos(db, on_postgres):
     with connection.schema_editor() as editor:
         editor.create_model(Memo)
     # No teardown: the table goes with the test's transaction (PostgreSQL's DDL is
