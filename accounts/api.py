@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from config.api import ErrorSerializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from units.selectors import memberships_of
+
+from .signin import LockedOut
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -48,9 +52,33 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
-@extend_schema(tags=["accounts"], summary="Lấy token truy cập", responses=TokenResponseSerializer)
+@extend_schema(
+    tags=["accounts"],
+    summary="Lấy token truy cập",
+    responses={
+        200: TokenResponseSerializer,
+        429: OpenApiResponse(
+            ErrorSerializer,
+            description=(
+                "Sai mật khẩu quá nhiều lần: tên đăng nhập này tạm khóa từ địa chỉ IP này "
+                "(code `locked_out`, header Retry-After)."
+            ),
+        ),
+    },
+)
 class TokenView(ObtainAuthToken):
-    """POST username and password, get the token a system sends as `Authorization: Token …`."""
+    """POST username and password, get the token a system sends as `Authorization: Token …`.
+    After too many wrong passwords (django-axes, per username and IP address) the answer is
+    429 `locked_out`, even for the right password, until the cool-off has passed."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes flags the request it was given: DRF's, not Django's underneath.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut() from None
+            raise

@@ -4,11 +4,13 @@ With nothing set the service runs on a SQLite file and runs Celery tasks in-proc
 first run needs nothing else. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
+    "axes",
+    "csp",
     "accounts",
     "units",
     "workflows",
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if env_bool("SERVER_TIMING", False):  # server time and SQL count per response (bench/)
@@ -111,7 +118,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts failed sign-ins (the login page, the admin's, POST /api/v1/auth/token) per
+# username and IP address together: after AXES_FAILURE_LIMIT failures that username is locked
+# from that address for AXES_COOLOFF_MINUTES, whatever the password (so the same person from
+# another machine, and other usernames from the same one, are not locked). Its backend must come
+# first: it refuses a locked-out attempt before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# The address is REMOTE_ADDR, as for the audit trail: behind a reverse proxy it must be the
+# client's, or every sign-in shares the proxy's address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The cool-off runs from the lockout: more tries while locked do not push it further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -252,6 +280,25 @@ SPECTACULAR_SETTINGS = {
         "CommendationFormEnum": "workflows.models.CommendationForm",
         "UnitKindEnum": "units.models.UnitKind",
     },
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only,
+# no inline script or style (the pages' scripts are static files). A template that cannot avoid
+# an inline script gives it nonce="{{ request.csp_nonce }}". The API's documentation pages get a
+# looser policy of their own (config/api_urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 if not DEBUG:

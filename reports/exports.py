@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.spreadsheets import clean, write
 from units.models import Unit
 from workflows.models import Field, Form, Initiative, Kind, Topic
 
@@ -129,8 +130,7 @@ BOLD = Font(bold=True)
 
 def _merge(ws: Worksheet, cells: str, value, *, font=None, align=CENTRE) -> None:
     ws.merge_cells(cells)
-    first = ws[cells.split(":")[0]]
-    first.value = value
+    first = write(ws[cells.split(":")[0]], value)
     first.alignment = align
     if font:
         first.font = font
@@ -160,14 +160,16 @@ def write_registration_sheet(
     h, s = HEADER_ROW, HEADER_ROW + 1
     _merge(ws, f"A{h}:A{s}", labels["title"], font=BOLD)
     _merge(ws, f"B{h}:C{h}", labels["form"], font=BOLD)
-    ws[f"B{s}"], ws[f"C{s}"] = labels["collective"], labels["individual"]
+    write(ws[f"B{s}"], labels["collective"])
+    write(ws[f"C{s}"], labels["individual"])
     _merge(ws, f"D{h}:D{s}", labels["address"], font=BOLD)
     _merge(ws, f"E{h}:E{s}", labels["content"], font=BOLD)
     _merge(ws, f"F{h}:G{h}", labels["of_which"], font=BOLD)
-    ws[f"F{s}"], ws[f"G{s}"] = labels["new"], labels["replication"]
+    write(ws[f"F{s}"], labels["new"])
+    write(ws[f"G{s}"], labels["replication"])
     for col in range(1, COLUMNS + 1):
         ws.cell(s, col).alignment = CENTRE
-        number = ws.cell(s + 1, col, col)
+        number = write(ws.cell(s + 1, col), col)
         number.font = Font(italic=True)
         number.alignment = CENTRE
     row = FIRST_DATA_ROW
@@ -194,7 +196,7 @@ def write_registration_sheet(
                 replication_text(initiative),
             ]
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row, col, value)
+                cell = write(ws.cell(row, col), value)
                 cell.alignment = WRAP if col in (1, 4, 5) else CENTRE
             row += 1
     for r in range(HEADER_ROW, row):
@@ -211,7 +213,8 @@ def write_registration_sheet(
 
 
 def _sheet_title(unit: Unit, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "-", unit.short_name or unit.code or unit.name)[:28] or "DV"
+    name = clean(unit.short_name or unit.code or unit.name)
+    base = re.sub(r"[\[\]:*?/\\]", "-", name)[:28] or "DV"
     title, n = base, 2
     while title.lower() in used:
         title, n = f"{base[:26]}~{n}", n + 1
@@ -251,16 +254,16 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def _table(ws: Worksheet, row: int, title: str, header: list[str], rows: list[list]) -> int:
-    ws.cell(row, 1, title).font = Font(bold=True, size=12)
+    write(ws.cell(row, 1), title).font = Font(bold=True, size=12)
     row += 1
     for col, text in enumerate(header, start=1):
-        cell = ws.cell(row, col, text)
+        cell = write(ws.cell(row, col), text)
         cell.font = BOLD
         cell.border = BOX
     for values in rows:
         row += 1
         for col, value in enumerate(values, start=1):
-            ws.cell(row, col, value).border = BOX
+            write(ws.cell(row, col), value).border = BOX
     return row + 2
 
 
@@ -269,11 +272,11 @@ def report_workbook(report: dict, *, period_label: str) -> Workbook:
     workbook = Workbook()
     ws = workbook.active
     ws.title = _("Tổng hợp")[:31]
-    ws["A1"] = _("BÁO CÁO PHONG TRÀO “DÂN VẬN KHÉO” — %(committee)s") % {
+    title = _("BÁO CÁO PHONG TRÀO “DÂN VẬN KHÉO” — %(committee)s") % {
         "committee": report["committee"].name
     }
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = period_label
+    write(ws["A1"], title).font = Font(bold=True, size=13)
+    write(ws["A2"], period_label)
     count, label = _("Số lượng"), _("Nội dung")
     row = 4
     row = _table(

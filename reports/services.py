@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError as WorkflowError
 from core.errors import InvalidData
 from core.request import NO_META, RequestMeta
+from core.spreadsheets import unquote
 from units.models import Unit
 from units.services import ImportRejected, RowError, cell_text, choice_map, fold, xlsx_grid
 from workflows import access as workflow_access
@@ -52,7 +53,8 @@ def _grid(file: IO[bytes], filename: str) -> list[list[str]]:
     size = getattr(file, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ImportRejected([RowError(None, _("Tệp lớn quá 5 MB."))])
-    return [[cell_text(v) for v in row] for row in xlsx_grid(file)]
+    # unquote: text the export quoted so that Excel would not run it comes back as typed.
+    return [[unquote(cell_text(v)) for v in row] for row in xlsx_grid(file)]
 
 
 # Folded header text → column key; "title" is matched on its start (its full text is long).

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import quote_formula, safe_cell, write
+
 from .exceptions import InvalidData
 from .lifecycle.actions import action_label
 from .models import AuditEntry, State
@@ -87,7 +89,7 @@ def audit_csv_chunks(queryset) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow(audit_headers())
     for number, row in enumerate(audit_rows(queryset), start=1):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([quote_formula(v) for v in row])
         if number % CSV_ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -133,19 +135,12 @@ def audit_xlsx(queryset) -> bytes:
     bold = Font(bold=True)
     header = []
     for title in audit_headers():
-        cell = WriteOnlyCell(sheet, value=str(title))
+        cell = write(WriteOnlyCell(sheet), str(title))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in audit_rows(queryset):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _cell(value):
-    # Text starting with = + - @ would be read as a formula by spreadsheet programs.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

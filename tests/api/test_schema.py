@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 
+from accounts.models import User
 from workflows.lifecycle.actions import ACTIONS
 
 CHECKED_IN = Path(settings.BASE_DIR) / "docs" / "api" / "openapi.yaml"
@@ -42,6 +43,8 @@ def test_every_operation_documents_its_errors(tmp_path):
 
 
 def test_the_schema_and_its_documentation_pages_are_served(db, client):
+    # With DEBUG off (as under pytest) they are for signed-in people (tests/test_signin.py).
+    client.force_login(User.objects.create_user(username="dev", password="x"))
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
     # Every action of the registry has its own operation and body.
@@ -52,4 +55,8 @@ def test_the_schema_and_its_documentation_pages_are_served(db, client):
     # Swagger UI's script comes from the sidecar package (served locally), not from a CDN.
     assert b"drf_spectacular_sidecar/swagger-ui-dist" in docs.content
     assert b"cdn.jsdelivr" not in docs.content
+    # Its start-up script is a request of its own (no inline script under the CSP).
+    assert b"<script>" not in docs.content
+    start = client.get("/api/v1/docs/", {"script": ""})
+    assert start.status_code == 200 and b"SwaggerUIBundle" in start.content
     assert client.get("/api/v1/redoc/").status_code == 200
