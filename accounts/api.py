@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.api import ErrorSerializer
+from core.api import ErrorSerializer
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken

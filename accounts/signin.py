@@ -39,7 +39,7 @@ class LockedOut(Throttled):
 def lockout_response(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
     """settings.AXES_LOCKOUT_CALLABLE: the lockout page (429), or the API's error shape."""
     if request.path.startswith("/api/"):
-        from config.api import error_body
+        from core.api import error_body
 
         answer = JsonResponse(error_body("locked_out", lockout_message()), status=STATUS)
         answer["Retry-After"] = str(cooloff_seconds())
