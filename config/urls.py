@@ -3,8 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from units import views as unit_views
+
+# The admin carries the service's name, not Django's ("Trang quản trị cho Django").
+admin.site.site_header = _("Quản trị hệ thống “Dân vận khéo”")
+admin.site.site_title = _("Quản trị “Dân vận khéo”")
+admin.site.index_title = _("Danh mục quản trị")
 
 urlpatterns = [
     path("", unit_views.home, name="home"),

@@ -3,10 +3,11 @@ as on the report page."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,7 +16,10 @@ from reports import selectors
 
 class ReportQuerySerializer(serializers.Serializer):
     committee = serializers.IntegerField(
-        min_value=1, max_value=2**62, help_text="Ban Dân vận (trong danh sách được xem)."
+        min_value=1,
+        max_value=2**62,
+        required=False,
+        help_text="Ban Dân vận (trong danh sách được xem); bỏ trống khi chỉ xem được một Ban.",
     )
     period = serializers.ChoiceField(
         choices=["year", "month", "quarter", "half", "years"], required=False, default="year"
@@ -100,10 +104,18 @@ def committee_report(request: Request) -> Response:
     query = ReportQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     params = query.validated_data
-    committee = next(
-        (c for c in selectors.report_committees(request.user) if c.pk == params["committee"]),
-        None,
-    )
+    readable = selectors.report_committees(request.user)
+    if "committee" not in params:
+        if len(readable) != 1:
+            raise ValidationError(
+                {
+                    "committee": [
+                        _("Hãy chọn Ban Dân vận (bạn xem được nhiều Ban hoặc không Ban nào).")
+                    ]
+                }
+            )
+        params = {**params, "committee": readable[0].pk}
+    committee = next((c for c in readable if c.pk == params["committee"]), None)
     if committee is None:
         raise NotFound()
     period = selectors.period_from_query({k: str(v) for k, v in params.items()})

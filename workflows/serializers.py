@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .engine.inputs import StrictInput
 from .lifecycle.actions import ACTIONS
 from .models import (
     EDITABLE_FIELDS,
@@ -279,7 +280,7 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
         return list(self.context.get("available_actions", ()))
 
 
-class InitiativeFieldsSerializer(serializers.ModelSerializer):
+class InitiativeFieldsSerializer(StrictInput, serializers.ModelSerializer):
     """What a unit fills in on its registration; every field optional (a draft may be partial)."""
 
     replicates = VisibleInitiativeField(

@@ -6,7 +6,6 @@ they translate a WorkflowError into a message next to the field, a 403 or a 404,
 
 from __future__ import annotations
 
-from core.http import refuse_as_http
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,12 +13,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
 from core.errors import NotAllowed, NotFound
+from core.http import refuse_as_http
 from core.parsing import parse_int, parse_ints
 from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
@@ -651,6 +651,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "workflows/campaign_list.html", {"campaigns": campaigns})
 
 
+def _default_criteria_rows() -> list[dict]:
+    # The committee's data, in Vietnamese whatever the interface language (what is posted back
+    # is stored as it stands).
+    with translation.override("vi"):
+        return [{"name": str(n), "max_points": p} for n, p in DEFAULT_CRITERIA]
+
+
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
     committees = list(access.led_committees(request.user))
@@ -663,7 +670,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     criteria = forms.CriterionFormSet(
         data,
         prefix="criteria",
-        initial=[{"name": str(n), "max_points": p} for n, p in DEFAULT_CRITERIA],
+        initial=_default_criteria_rows(),
     )
     status = 200
     if request.method == "POST":

@@ -13,6 +13,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.numbers import format_points
+
 from . import actions as a
 
 DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d", "iso-8601"]
@@ -47,7 +49,7 @@ class ActionForm(forms.Form):
                     max_value=most,
                     decimal_places=2,
                     localize=True,
-                    help_text=_("Tối đa %(max)s điểm") % {"max": most},
+                    help_text=_("Tối đa %(max)s điểm") % {"max": format_points(most)},
                     widget=forms.TextInput(
                         attrs={"inputmode": "decimal", "data-max": str(most), "class": "score"}
                     ),
@@ -137,6 +139,27 @@ def form_class(action: a.Action, model=None) -> type[ActionForm]:
 # The API body
 
 
+class StrictInput:
+    """A body that names what it does not know: an unknown key is a 400 naming it and the keys
+    that are known, instead of being dropped without a word."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                known = ", ".join(sorted(self.fields))
+                raise serializers.ValidationError(
+                    {
+                        key: [
+                            _("Không có trường này; các trường nhận được: %(known)s.")
+                            % {"known": known}
+                        ]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
 def _api_field(item: a.Input, model) -> serializers.Field:
     common = {"required": item.required, "help_text": str(item.label)}
     if item.kind in (a.TEXT, a.LONG_TEXT):
@@ -172,7 +195,7 @@ def _api_field(item: a.Input, model) -> serializers.Field:
             },
         )
         name = f"{item.name.title()}Serializer"
-        return type(name, (serializers.ModelSerializer,), {"Meta": meta})(
+        return type(name, (StrictInput, serializers.ModelSerializer), {"Meta": meta})(
             required=False, help_text=str(item.label)
         )
     raise ValueError(f"no API field for input kind {item.kind!r}")
@@ -198,5 +221,5 @@ def serializer_class(
             help_text=str(_comment_label(action)),
         )
         name = f"{prefix}{action.name.title().replace('_', '')}ActionBody"
-        _SERIALIZERS[key] = type(name, (serializers.Serializer,), attrs)
+        _SERIALIZERS[key] = type(name, (StrictInput, serializers.Serializer), attrs)
     return _SERIALIZERS[key]

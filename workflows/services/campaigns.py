@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidData, NotAllowed, NotFound
@@ -52,10 +53,14 @@ def _criteria_rows(campaign) -> list:
 
 def _set_criteria(campaign: Campaign, criteria) -> None:
     campaign.criteria.all().delete()
-    Criterion.objects.bulk_create(
-        Criterion(campaign=campaign, position=i, name=str(name), max_points=Decimal(points))
-        for i, (name, points) in enumerate(criteria or DEFAULT_CRITERIA, start=1)
-    )
+    # Criteria are the committee's data, read by every council member: the defaults are stored
+    # in Vietnamese whatever language the leader's interface is in.
+    with translation.override("vi"):
+        rows = [
+            Criterion(campaign=campaign, position=i, name=str(name), max_points=Decimal(points))
+            for i, (name, points) in enumerate(criteria or DEFAULT_CRITERIA, start=1)
+        ]
+    Criterion.objects.bulk_create(rows)
 
 
 def _audit(campaign, action, actor, changes, meta) -> None:
@@ -84,7 +89,10 @@ def create_campaign(
     criteria = fields.pop("criteria", None) or DEFAULT_CRITERIA
     council = list(fields.pop("council", ()))
     fields.setdefault("registration_deadline", default_deadline(year))
-    fields.setdefault("title", _("Phong trào thi đua “Dân vận khéo” năm %(year)s") % {"year": year})
+    with translation.override("vi"):
+        fields.setdefault(
+            "title", _("Phong trào thi đua “Dân vận khéo” năm %(year)s") % {"year": year}
+        )
     campaign = Campaign(committee=committee, year=year, **fields)
     full_clean(campaign)
     campaign.save()
