@@ -348,6 +348,9 @@ def test_old_export_files_are_removed_and_the_page_says_so(
     assert reverse("reports:job_download", args=[old.pk]) not in text
     assert 'http-equiv="refresh"' not in text
     assert client.get(reverse("reports:job_download", args=[old.pk])).status_code == 404
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("reports:job", args=[old.pk])).content.decode()
+    assert "The file has expired: exported files are kept for 24 hours" in english
 
     # The limit is a setting; the task is callable directly.
     from reports.tasks import expire_exports
