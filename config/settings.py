@@ -155,8 +155,17 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded attachments and export files. Nothing serves MEDIA_ROOT directly: each file goes
+# out through a view that applies its object's access rule (core.files.serve_file). MEDIA_URL
+# is therefore never a route (config/urls.py).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Production behind nginx: e.g. "/protected/", an `internal` location aliased to MEDIA_ROOT
+# (README, "Files"). The view then answers with an empty response and X-Accel-Redirect, and
+# nginx sends the bytes. Empty: Django streams the file itself.
+FILES_X_ACCEL_REDIRECT_PREFIX = os.environ.get("FILES_X_ACCEL_REDIRECT_PREFIX", "")
+# How long an export's file is kept after it was built (reports.tasks.expire_exports).
+EXPORT_FILES_KEEP_HOURS = float(os.environ.get("EXPORT_FILES_KEEP_HOURS", "24"))
 
 # Celery: with no broker configured, tasks run in-process (the embedded default).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -203,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
     "workflows-verify-audit": {
         "task": "workflows.verify_audit",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # Export files older than EXPORT_FILES_KEEP_HOURS are removed; their jobs say "expired".
+    "reports-expire-exports": {
+        "task": "reports.expire_exports",
+        "schedule": crontab(minute=20),
     },
 }
 

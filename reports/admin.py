@@ -7,7 +7,10 @@ from .models import ExportJob
 class ExportJobAdmin(admin.ModelAdmin):
     list_display = ("kind", "requested_by", "status", "progress", "created", "finished")
     list_filter = ("kind", "status")
-    readonly_fields = [f.name for f in ExportJob._meta.fields]
+    # The file is the asker's alone (its page, /bao-cao/tep/<id>/): no link here, and nothing
+    # serves /media/.
+    readonly_fields = [f.name for f in ExportJob._meta.fields if f.name != "file"]
+    exclude = ("file",)
 
     def has_add_permission(self, request) -> bool:
         return False

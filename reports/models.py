@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.files import RandomName
+
 
 class ExportJob(models.Model):
     class Kind(models.TextChoices):
@@ -17,6 +19,7 @@ class ExportJob(models.Model):
         RUNNING = "running", _("Đang xử lý")
         DONE = "done", _("Hoàn thành")
         FAILED = "failed", _("Lỗi")
+        EXPIRED = "expired", _("Hết hạn")
 
     kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
     # What to build: committee id, period bounds, year; read back by reports.tasks.
@@ -31,7 +34,10 @@ class ExportJob(models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    file = models.FileField(_("tệp"), upload_to="exports/%Y/%m/", blank=True)
+    # Stored under a random name (core.files), downloaded as `filename`; removed after
+    # EXPORT_FILES_KEEP_HOURS (reports.tasks.expire_exports), the row then EXPIRED.
+    file = models.FileField(_("tệp"), upload_to=RandomName("exports"), blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=255, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
     created = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
     finished = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
@@ -47,4 +53,9 @@ class ExportJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def download_name(self) -> str:
+        # Jobs made before `filename` existed were stored under their own name.
+        return self.filename or self.file.name.rsplit("/", 1)[-1]

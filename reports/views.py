@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
+from core.files import serve_file
 from core.parsing import clean_text, parse_int
 from units.models import Unit
 from units.services import ImportRejected
@@ -126,20 +128,21 @@ def _own_job(request: HttpRequest, pk: int) -> ExportJob:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/job.html", {"job": _own_job(request, pk)})
+    return render(
+        request,
+        "reports/job.html",
+        {"job": _own_job(request, pk), "keep_hours": settings.EXPORT_FILES_KEEP_HOURS},
+    )
 
 
 @login_required
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's file, to whoever asked for it alone (404 for anyone else, and once the file
+    has expired)."""
     job = _own_job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.file.name.rsplit("/", 1)[-1],
-        content_type=exports.XLSX_CONTENT_TYPE,
-    )
+    return serve_file(job.file, job.download_name, content_type=exports.XLSX_CONTENT_TYPE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from units.selectors import committee_of, memberships_of, units_covered_by
 from .engine.actions import Action
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
-from .models import Campaign, Initiative, InitiativeTask
+from .models import Attachment, Campaign, Initiative, InitiativeTask
 
 User = get_user_model()
 ACTIVE_TASK = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -129,6 +129,21 @@ def can_see(user, initiative: Initiative) -> bool:
 def require_visible(user, initiative: Initiative) -> None:
     if not can_see(user, initiative):
         raise NotFound()
+
+
+def visible_attachment(user, initiative_id: int, pk: int) -> Attachment | None:
+    """A file of an initiative (evidence, reports, decisions, the signed commendation), or None
+    when it does not exist, belongs to another initiative, or the person may not see its
+    initiative (callers answer "not found" for all three). The file's rule is its
+    initiative's: can_see, delegation included."""
+    attachment = (
+        Attachment.objects.select_related("initiative__unit", "initiative__campaign")
+        .filter(pk=pk, initiative_id=initiative_id)
+        .first()
+    )
+    if attachment is None or not can_see(user, attachment.initiative):
+        return None
+    return attachment
 
 
 # ---------------------------------------------------------------------------------------------

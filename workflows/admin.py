@@ -87,8 +87,15 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ("purpose", "original_name", "file", "size", "uploaded_by", "uploaded")
+    fields = ("purpose", "download", "size", "uploaded_by", "uploaded")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("tệp"))
+    def download(self, attachment: Attachment) -> str:
+        # Through the download view (the initiative's access rule), never a /media/ link.
+        return format_html(
+            '<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.original_name
+        )
 
 
 class ProgressReportInline(ReadOnlyInline):

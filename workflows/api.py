@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import error_body, request_meta
+from core.files import serve_file
 from core.parsing import parse_int
 
 from . import access, exports, selectors, services
@@ -256,6 +257,32 @@ class InitiativeViewSet(
             meta=request_meta(request),
         )
         return Response(_detail(self._get(initiative.pk), request))
+
+    @extend_schema(
+        summary="Tải một tệp đính kèm của mô hình",
+        description=(
+            "Cho người xem được mô hình (kể cả người được ủy quyền); ngoài phạm vi: 404. "
+            "Tên tệp tải về (Content-Disposition) là tên gốc của tệp."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "attachment_id", int, OpenApiParameter.PATH, description="Mã tệp đính kèm."
+            )
+        ],
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    @route(
+        detail=True,
+        methods=["get"],
+        url_path=rf"attachments/(?P<attachment_id>{ID})",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        found = access.visible_attachment(request.user, int(pk), int(attachment_id))
+        if found is None:
+            raise NotFoundError()
+        return serve_file(found.file, found.original_name)
 
     @extend_schema(summary="Nhật ký của một mô hình", responses=AuditEntrySerializer(many=True))
     @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 
+from core.files import RandomName
 from units.models import Unit
 
 from .lifecycle import conditions
@@ -306,9 +308,7 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.title
 
     # ---- The lifecycle (DOMAIN.md "The transition table"). Only workflows.services calls these.
-    @transition(
-        field=state, source=State.DRAFT, target=State.DRAFT
-    )
+    @transition(field=state, source=State.DRAFT, target=State.DRAFT)
     def edit(self) -> None:
         pass
 
@@ -452,7 +452,8 @@ class Attachment(models.Model):
         Initiative, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("mô hình")
     )
     purpose = models.CharField(_("loại tệp"), max_length=20, choices=Purpose.choices)
-    file = models.FileField(_("tệp"), upload_to="attachments/%Y/%m/")
+    # Stored under a random name (core.files); shown and downloaded as original_name.
+    file = models.FileField(_("tệp"), upload_to=RandomName("attachments"))
     original_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     uploaded_by = models.ForeignKey(
@@ -470,6 +471,11 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def get_absolute_url(self) -> str:
+        """Its download, which asks workflows.access whether the person may see the
+        initiative."""
+        return reverse("workflows:attachment", args=[self.initiative_id, self.pk])
 
 
 class ProgressReport(models.Model):

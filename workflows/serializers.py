@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -175,9 +177,22 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="Tải tệp (cùng quyền xem như mô hình; tên tệp tải về là original_name)."
+    )
+
     class Meta:
         model = Attachment
-        fields = ["id", "purpose", "original_name", "size", "uploaded"]
+        fields = ["id", "purpose", "original_name", "size", "uploaded", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, attachment) -> str:
+        path = reverse(
+            "api:initiative-attachment",
+            kwargs={"pk": attachment.initiative_id, "attachment_id": attachment.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):

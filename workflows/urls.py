@@ -13,6 +13,7 @@ urlpatterns = [
     path("mo-hinh/dang-ky/", views.initiative_create, name="initiative_create"),
     path("mo-hinh/<int:pk>/", views.initiative_detail, name="initiative_detail"),
     path("mo-hinh/<int:pk>/sua/", views.initiative_edit, name="initiative_edit"),
+    path("mo-hinh/<int:pk>/tep/<int:attachment>/", views.attachment_download, name="attachment"),
     path("mo-hinh/<int:pk>/vu-viec/", views.initiative_flag_case, name="initiative_flag_case"),
     path("mo-hinh/<int:pk>/thao-tac/<slug:action>/", views.initiative_action, name="action"),
     path("don-vi/", views.unit_dashboard, name="unit_dashboard"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
 from core.errors import NotAllowed, NotFound
+from core.files import serve_file
 from core.http import refuse_as_http
 from core.parsing import parse_int, parse_ints
 from core.request import meta_from as _meta
@@ -29,7 +30,7 @@ from . import access, audit, exports, forms, selectors, services
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
-from .models import DEFAULT_CRITERIA, Initiative, State
+from .models import DEFAULT_CRITERIA, Commendation, Initiative, State
 
 PAGE_SIZE = 25
 
@@ -345,6 +346,16 @@ def initiative_flag_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    """One of the initiative's files, to whoever may see the initiative (404 otherwise),
+    under its original name."""
+    found = access.visible_attachment(request.user, pk, attachment)
+    if found is None:
+        raise Http404
+    return serve_file(found.file, found.original_name)
+
+
+@login_required
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = _visible_or_404(request, pk)
     open_tasks = list(selectors.open_tasks(initiative))
@@ -372,7 +383,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scoresheet": selectors.scoresheet(initiative),
             "attachments": initiative.attachments.select_related("uploaded_by"),
             "progress_reports": initiative.progress_reports.select_related("author"),
-            "commendation": getattr(initiative, "commendation", None)
+            "commendation": Commendation.objects.select_related("signed_file")
+            .filter(initiative=initiative)
+            .first()
             if initiative.state == State.COMMENDED
             else None,
             "returned": selectors.last_return(initiative),
