@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -50,7 +50,7 @@ class OpenCaseSerializer(serializers.Serializer):
 
 class IdempotencyKeyReused(WorkflowError):
     code = "idempotency_key_reused"
-    default_message = _lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
+    default_message = gettext_lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
 
 
 def _detail(initiative: Initiative, request: Request) -> dict:
