@@ -82,5 +82,6 @@ urlpatterns = [
     path("me", accounts_api.me, name="me"),
     path("reports/committee", committee_report, name="committee-report"),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    # Everything else, a path with a newline (%0A) included: 404 in the error shape.
+    re_path(r"^[\s\S]*$", not_found),
 ]

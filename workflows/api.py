@@ -134,11 +134,12 @@ class InitiativeViewSet(
         fields = dict(serializer.validated_data)
         unit = fields.pop("unit")
         year = fields.pop("year", None)
-        initiative = services.create_initiative(
-            unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
-        )
-        initiative = access.get_visible_initiative(request.user, initiative.pk)
-        return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            initiative = services.create_initiative(
+                unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
+            )
+            initiative = access.get_visible_initiative(request.user, initiative.pk)
+            return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Sửa dự thảo (thao tác edit)",
@@ -151,14 +152,15 @@ class InitiativeViewSet(
             data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        initiative = services.perform(
-            int(pk),
-            "edit",
-            actor=request.user,
-            meta=request_meta(request),
-            fields=dict(serializer.validated_data),
-        )
-        return Response(_detail(initiative, request))
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            initiative = services.perform(
+                int(pk),
+                "edit",
+                actor=request.user,
+                meta=request_meta(request),
+                fields=dict(serializer.validated_data),
+            )
+            return Response(_detail(initiative, request))
 
     @extend_schema(exclude=True)
     @route(detail=True, methods=["post"], url_path=r"actions/(?P<action>[a-z_]{1,30})")
@@ -171,7 +173,11 @@ class InitiativeViewSet(
 
     def _act(self, request, pk, action_name: str) -> Response:
         """One lifecycle action through the door, with its body (derived from the action's
-        inputs in the registry) and an optional Idempotency-Key."""
+        inputs in the registry) and an optional Idempotency-Key.
+
+        The answer's body is built inside the action's transaction: if building it fails (the
+        database went away), the action rolls back with it, so the client's retry acts instead
+        of finding the state moved (409) by an action it was never told about."""
         self._get(pk)
         key = (request.headers.get("Idempotency-Key") or "").strip()
         if len(key) > 255:
@@ -188,15 +194,16 @@ class InitiativeViewSet(
         }
         comment = data.pop("comment", "")
         if not key:
-            initiative = services.perform(
-                int(pk),
-                action_name,
-                actor=request.user,
-                comment=comment,
-                meta=request_meta(request),
-                **data,
-            )
-            return Response(_detail(initiative, request))
+            with transaction.atomic():
+                initiative = services.perform(
+                    int(pk),
+                    action_name,
+                    actor=request.user,
+                    comment=comment,
+                    meta=request_meta(request),
+                    **data,
+                )
+                return Response(_detail(initiative, request))
         try:
             with transaction.atomic():
                 return self._act_once(request, int(pk), action_name, key, comment, data)
@@ -248,14 +255,15 @@ class InitiativeViewSet(
         self._get(pk)
         body = OpenCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        initiative = services.set_open_case(
-            int(pk),
-            actor=request.user,
-            open_case=body.validated_data["open_case"],
-            comment=body.validated_data["comment"],
-            meta=request_meta(request),
-        )
-        return Response(_detail(self._get(initiative.pk), request))
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            initiative = services.set_open_case(
+                int(pk),
+                actor=request.user,
+                open_case=body.validated_data["open_case"],
+                comment=body.validated_data["comment"],
+                meta=request_meta(request),
+            )
+            return Response(_detail(self._get(initiative.pk), request))
 
     @extend_schema(summary="Nhật ký của một mô hình", responses=AuditEntrySerializer(many=True))
     @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -334,8 +342,9 @@ class TaskViewSet(viewsets.GenericViewSet):
     @route(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         access.task_in_scope(request.user, int(pk))
-        task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
-        return Response(TaskSerializer(task).data)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
+            return Response(TaskSerializer(task).data)
 
     @extend_schema(
         summary="Giao lại nhiệm vụ cho người khác (lãnh đạo Ban Dân vận)",
@@ -350,17 +359,19 @@ class TaskViewSet(viewsets.GenericViewSet):
         to_user = User.objects.filter(pk=body.validated_data["to_user"], is_active=True).first()
         if to_user is None:
             raise InvalidData(field_errors={"to_user": [_("Không tìm thấy người được giao.")]})
-        task = services.reassign_task(
-            int(pk), actor=request.user, to_user=to_user, meta=request_meta(request)
-        )
-        return Response(TaskSerializer(task).data)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            task = services.reassign_task(
+                int(pk), actor=request.user, to_user=to_user, meta=request_meta(request)
+            )
+            return Response(TaskSerializer(task).data)
 
     @extend_schema(summary="Trả nhiệm vụ về hàng chờ", request=None, responses=TaskSerializer)
     @route(detail=True, methods=["post"])
     def release(self, request, pk=None):
         access.task_in_scope(request.user, int(pk))
-        task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
-        return Response(TaskSerializer(task).data)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
+            return Response(TaskSerializer(task).data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,19 +529,20 @@ class CampaignViewSet(
         fields = dict(body.validated_data)
         committee = fields.pop("committee")
         criteria = [(c["name"], c["max_points"]) for c in fields.pop("criteria", [])]
-        try:
-            with transaction.atomic():
-                campaign = services.create_campaign(
-                    actor=request.user,
-                    meta=request_meta(request),
-                    committee=committee,
-                    criteria=criteria,
-                    **fields,
-                )
-        except IntegrityError:
-            raise Conflict(_("Ban đã có đợt thi đua của năm này.")) from None
-        campaign = campaigns_for(request.user).get(pk=campaign.pk)
-        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            try:
+                with transaction.atomic():
+                    campaign = services.create_campaign(
+                        actor=request.user,
+                        meta=request_meta(request),
+                        committee=committee,
+                        criteria=criteria,
+                        **fields,
+                    )
+            except IntegrityError:
+                raise Conflict(_("Ban đã có đợt thi đua của năm này.")) from None
+            campaign = campaigns_for(request.user).get(pk=campaign.pk)
+            return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
 def _action_route(action):
