@@ -19,7 +19,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import error_body, request_meta
+from core import idempotency
+from core.api import ErrorSerializer, error_body, request_meta
 from core.parsing import parse_int
 
 from . import access, exports, selectors, services
@@ -51,6 +52,17 @@ class OpenCaseSerializer(serializers.Serializer):
 class IdempotencyKeyReused(WorkflowError):
     code = "idempotency_key_reused"
     default_message = gettext_lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
+
+
+class IdempotencyKeyMismatch(WorkflowError):
+    """The key of an earlier request of this action on this initiative, with another body."""
+
+    code = "idempotency_key_mismatch"
+    http_status = 422
+    default_message = gettext_lazy(
+        "Idempotency-Key này đã dùng cho một yêu cầu có nội dung khác; hãy dùng khóa mới cho "
+        "yêu cầu mới."
+    )
 
 
 def _detail(initiative: Initiative, request: Request) -> dict:
@@ -204,18 +216,23 @@ class InitiativeViewSet(
                     **data,
                 )
                 return Response(_detail(initiative, request))
+        fingerprint = idempotency.request_hash(action_name, int(pk), request.data)
         try:
             with transaction.atomic():
-                return self._act_once(request, int(pk), action_name, key, comment, data)
+                return self._act_once(
+                    request, int(pk), action_name, key, fingerprint, comment, data
+                )
         except IntegrityError:
             # The same key sent twice at once: the other request is recording it now.
             raise Conflict(
                 _("Một yêu cầu khác với cùng Idempotency-Key đang được xử lý.")
             ) from None
 
-    def _act_once(self, request, pk, action_name, key, comment, data) -> Response:
+    def _act_once(self, request, pk, action_name, key, fingerprint, comment, data) -> Response:
         """Idempotent action: the stored result, or the action and its record in one
-        transaction (the caller's)."""
+        transaction (the caller's). A request with a key waits for any other request with the
+        same key to finish (core.idempotency.hold), then replays its answer."""
+        idempotency.hold(request.user.pk, key)
         stored = (
             IdempotencyKey.objects.select_for_update().filter(user=request.user, key=key).first()
         )
@@ -228,6 +245,8 @@ class InitiativeViewSet(
                     )
                     % {"action": stored.action, "id": stored.initiative_id}
                 )
+            if stored.request_hash and stored.request_hash != fingerprint:
+                raise IdempotencyKeyMismatch()
             response = Response(stored.response, status=stored.status_code)
             response["Idempotent-Replayed"] = "true"
             return response
@@ -240,6 +259,7 @@ class InitiativeViewSet(
             key=key,
             action=action_name,
             initiative_id=pk,
+            request_hash=fingerprint,
             status_code=status.HTTP_200_OK,
             response=body,
         )
@@ -559,9 +579,12 @@ def _action_route(action):
         description=(
             "Mọi thao tác đi qua một cửa (workflows.engine.door). "
             + ("Cần nêu lý do (`comment`). " if action.needs_reason else "")
-            + "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) trả lại "
-            "đúng kết quả lần đầu thay vì làm lại; dùng lại khóa cho thao tác hay mô hình khác "
-            "bị từ chối (400, `idempotency_key_reused`)."
+            + "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) với "
+            "cùng yêu cầu trả lại đúng kết quả lần đầu thay vì làm lại (header "
+            "`Idempotent-Replayed: true`); yêu cầu thứ hai gửi cùng lúc chờ yêu cầu đầu xong "
+            "rồi nhận lại kết quả đó. Dùng lại khóa cho thao tác hay mô hình khác bị từ chối "
+            "(400, `idempotency_key_reused`), cho cùng thao tác với nội dung khác cũng vậy "
+            "(422, `idempotency_key_mismatch`)."
         ),
         operation_id=f"initiatives_action_{action.name}",
         parameters=[
@@ -574,7 +597,16 @@ def _action_route(action):
             )
         ],
         request={"application/json": body, "multipart/form-data": body},
-        responses=InitiativeDetailSerializer,
+        responses={
+            200: InitiativeDetailSerializer,
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Idempotency-Key đã dùng cho cùng thao tác trên mô hình này nhưng với nội "
+                    "dung khác (code `idempotency_key_mismatch`)."
+                ),
+            ),
+        },
     )
     return schema(
         route(

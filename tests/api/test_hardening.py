@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from rest_framework.test import APIClient
 
-from tests.workflows.conftest import draft
+from tests.workflows.conftest import advance, build_world, draft
 from workflows import api as workflows_api
+from workflows import services
 from workflows.models import AuditEntry, IdempotencyKey, State
 
 SHAPE = {"code", "message", "field_errors"}
@@ -29,6 +35,14 @@ def _shape(response, status: int, code: str) -> dict:
     assert body["code"] == code, body
     assert body["message"]
     return body
+
+
+def _sign_in_token(user) -> str:
+    user.set_password(PASSWORD)
+    user.save()
+    response = APIClient().post(TOKEN, {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,3 +166,91 @@ def test_an_answer_that_fails_after_the_action_rolls_the_action_back(world, api,
     retry = staff.act(initiative.pk, "submit", **headers)
     assert retry.status_code == 200, retry.content
     assert retry.json()["state"] == State.UNIT_REVIEW
+
+
+# ---------------------------------------------------------------------------------------------
+# B. Idempotency-Key: tied to its request, retries wait for the first
+
+
+def test_the_same_key_with_another_body_is_422(world, api):
+    initiative = advance(world, draft(world), State.IMPLEMENTING)
+    staff = api("staff")
+    first = staff.act(
+        initiative.pk, "report_progress", {"text": "Tháng 4"}, **{"Idempotency-Key": "p"}
+    )
+    assert first.status_code == 200
+    same = staff.act(
+        initiative.pk, "report_progress", {"text": "Tháng 4"}, **{"Idempotency-Key": "p"}
+    )
+    assert same.status_code == 200 and same["Idempotent-Replayed"] == "true"
+    other = staff.act(
+        initiative.pk, "report_progress", {"text": "Tháng 5"}, **{"Idempotency-Key": "p"}
+    )
+    _shape(other, 422, "idempotency_key_mismatch")
+    assert [r.text for r in initiative.progress_reports.all()] == ["Tháng 4"]
+
+
+def test_files_count_in_the_request_by_content(world, api):
+    initiative = advance(world, draft(world), State.IMPLEMENTING)
+    staff = api("staff")
+
+    def report(content: bytes):
+        upload = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n" + content, "application/pdf")
+        return staff.act(
+            initiative.pk,
+            "report_progress",
+            {"text": "Quý I", "attachments": [upload]},
+            fmt="multipart",
+            **{"Idempotency-Key": "files"},
+        )
+
+    assert report(b"a" * 100).status_code == 200
+    assert report(b"a" * 100)["Idempotent-Replayed"] == "true"
+    _shape(report(b"b" * 100), 422, "idempotency_key_mismatch")
+    assert initiative.progress_reports.count() == 1
+
+
+@pytest.mark.postgres
+def test_concurrent_requests_with_one_key_act_once_and_answer_alike(
+    transactional_db, on_postgres, monkeypatch
+):
+    world = build_world()
+    initiative = draft(world)
+    token = _sign_in_token(world.staff)
+    real_perform = services.perform
+
+    def slow_perform(*args, **kwargs):
+        result = real_perform(*args, **kwargs)
+        time.sleep(0.5)  # still inside the transaction: the other request arrives meanwhile
+        return result
+
+    monkeypatch.setattr(services, "perform", slow_perform)
+    answers: list = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        barrier.wait()
+        try:
+            answers.append(
+                client.post(
+                    f"/api/v1/initiatives/{initiative.pk}/actions/submit",
+                    {},
+                    format="json",
+                    headers={"Idempotency-Key": "together"},
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200, 200], [a.content for a in answers]
+    assert answers[0].json() == answers[1].json()
+    assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert AuditEntry.objects.filter(initiative=initiative, action="submit").count() == 1
+    assert IdempotencyKey.objects.filter(key="together").count() == 1
