@@ -79,6 +79,8 @@ urlpatterns = [
         name="redoc",
     ),
     path("auth/token", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/tokens", accounts_api.MyTokensView.as_view(), name="tokens"),
+    path("auth/tokens/<int:pk>", accounts_api.revoke_my_token, name="token-revoke"),
     path("me", accounts_api.me, name="me"),
     path("reports/committee", committee_report, name="committee-report"),
     *router.urls,

@@ -5,6 +5,7 @@ API tokens expire, are new on each sign-in and can be revoked."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import threading
@@ -12,11 +13,15 @@ import time
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from tests.workflows.conftest import advance, build_world, draft
 from workflows import api as workflows_api
 from workflows import services
@@ -254,3 +259,105 @@ def test_concurrent_requests_with_one_key_act_once_and_answer_alike(
     assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
     assert AuditEntry.objects.filter(initiative=initiative, action="submit").count() == 1
     assert IdempotencyKey.objects.filter(key="together").count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# C. Tokens expire, are new on each sign-in and can be revoked
+
+
+def _person(username: str = "canbo") -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, full_name=username)
+
+
+def _sign_in(username: str = "canbo"):
+    return APIClient().post(TOKEN, {"username": username, "password": PASSWORD})
+
+
+def _me(token: str):
+    return APIClient(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/me")
+
+
+@pytest.mark.django_db
+def test_each_sign_in_gives_a_new_token_that_expires(settings, monkeypatch):
+    settings.API_TOKEN_TTL_HOURS = 2
+    _person()
+    first, second = _sign_in(), _sign_in()
+    assert first.status_code == second.status_code == 200
+    assert first.json()["token"] != second.json()["token"]
+    expires = datetime.datetime.fromisoformat(first.json()["expires_at"])
+    assert abs(expires - (timezone.now() + datetime.timedelta(hours=2))).total_seconds() < 60
+    token = first.json()["token"]
+    assert _me(token).status_code == 200
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=3))
+    _shape(_me(token), 401, "token_expired")
+    # Signing in again works, even from a client that still sends the expired token.
+    again = APIClient(HTTP_AUTHORIZATION=f"Token {token}").post(
+        TOKEN, {"username": "canbo", "password": PASSWORD}
+    )
+    assert again.status_code == 200 and _me(again.json()["token"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_person_revokes_this_token_one_of_theirs_or_all_of_them():
+    _person()
+    _person("giamdoc")
+    a, b, c, d = (_sign_in().json()["token"] for _ in range(4))
+    others = _sign_in("giamdoc").json()["token"]
+    with_b = APIClient(HTTP_AUTHORIZATION=f"Token {b}")
+    mine = with_b.get("/api/v1/auth/tokens").json()
+    assert sorted(t["prefix"] for t in mine) == sorted(t[:8] for t in (a, b, c, d))
+    assert [t["prefix"] for t in mine if t["current"]] == [b[:8]]
+    assert b not in str(mine)  # keys are never shown again
+    # This token (signing out).
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {a}").delete(TOKEN).status_code == 204
+    _shape(_me(a), 401, "not_authenticated")
+    assert _me(b).status_code == 200
+    # One of mine, by its id; another person's is not found.
+    c_id = next(t["id"] for t in mine if t["prefix"] == c[:8])
+    assert with_b.delete(f"/api/v1/auth/tokens/{c_id}").status_code == 204
+    _shape(_me(c), 401, "not_authenticated")
+    others_id = APIClient(HTTP_AUTHORIZATION=f"Token {others}").get("/api/v1/auth/tokens")
+    _shape(with_b.delete(f"/api/v1/auth/tokens/{others_id.json()[0]['id']}"), 404, "not_found")
+    _shape(with_b.delete(f"/api/v1/auth/tokens/{'9' * 30}"), 404, "not_found")
+    # All of mine.
+    assert with_b.delete("/api/v1/auth/tokens").status_code == 204
+    _shape(_me(b), 401, "not_authenticated")
+    _shape(_me(d), 401, "not_authenticated")
+    assert _me(others).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_password_change_revokes_the_persons_tokens():
+    person = _person()
+    _person("giamdoc")
+    token, others = _sign_in().json()["token"], _sign_in("giamdoc").json()["token"]
+    person.set_password("mat-khau-moi-2026")
+    person.save()
+    _shape(_me(token), 401, "not_authenticated")
+    assert _me(others).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_administrator_lists_and_revokes_tokens():
+    _person()
+    token = _sign_in().json()["token"]
+    admin = User.objects.create_superuser("quantri", password="x")
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/accounts/apitoken/")
+    assert page.status_code == 200
+    rows = list(page.context["cl"].result_list)
+    assert len(rows) == 1 and rows[0].user.username == "canbo"
+    assert token not in page.content.decode()  # only a hash of the key is stored
+    client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [rows[0].pk]})
+    assert not apps.get_model("accounts", "ApiToken").objects.exists()
+    _shape(_me(token), 401, "not_authenticated")
+    # Or every token of the people selected in the users' list.
+    token = _sign_in().json()["token"]
+    person = User.objects.get(username="canbo")
+    client.post(
+        "/admin/accounts/user/", {"action": "revoke_tokens", "_selected_action": [person.pk]}
+    )
+    _shape(_me(token), 401, "not_authenticated")
+    assert client.get("/admin/accounts/user/").status_code == 200
