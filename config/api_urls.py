@@ -79,8 +79,11 @@ urlpatterns = [
         name="redoc",
     ),
     path("auth/token", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/tokens", accounts_api.MyTokensView.as_view(), name="tokens"),
+    path("auth/tokens/<int:pk>", accounts_api.revoke_my_token, name="token-revoke"),
     path("me", accounts_api.me, name="me"),
     path("reports/committee", committee_report, name="committee-report"),
     *router.urls,
-    re_path(r"^.*$", not_found),
+    # Everything else, a path with a newline (%0A) included: 404 in the error shape.
+    re_path(r"^[\s\S]*$", not_found),
 ]

@@ -1,17 +1,22 @@
 """What every API endpoint shares: one error shape, the exception handler that produces it,
 pagination and the request's audit metadata (the schema generator is in core.api_schema).
 
-Error shape (every 4xx the API sends):
+Error shape (every 4xx and 5xx the API sends):
     {"code": "wrong_state", "message": "…", "field_errors": {"comment": ["…"]}}
 The message follows the caller's language (Vietnamese unless Accept-Language asks for English).
+DRF's views answer through `exception_handler`; what happens outside them (Django's own 400,
+404 and 500 pages, an exception DRF does not know) is put into the same shape by
+core.middleware.ApiErrorMiddleware.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -59,6 +64,46 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
+def malformed_message() -> str:
+    return _("Không đọc được nội dung yêu cầu (sai cú pháp JSON hoặc biểu mẫu).")
+
+
+def server_error_message() -> str:
+    return _("Máy chủ gặp lỗi khi xử lý yêu cầu. Hãy thử lại sau ít phút.")
+
+
+def for_django_exception(exc) -> tuple[int, dict] | None:
+    """(status, body) for the exceptions Django raises while reading a request, wherever they
+    surface: in a DRF view (exception_handler) or outside one (the middleware)."""
+    if isinstance(exc, RequestDataTooBig):
+        return 413, error_body("too_large", _("Nội dung yêu cầu quá lớn."))
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return 400, error_body("too_many_fields", _("Yêu cầu có quá nhiều trường hoặc tệp."))
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        return 400, error_body("bad_request", _("Yêu cầu không hợp lệ."))
+    if isinstance(exc, Http404):
+        return 404, error_body("not_found", _("Không tìm thấy."))
+    if isinstance(exc, DjangoPermissionDenied):
+        return 403, error_body("permission_denied", _("Bạn không có quyền thực hiện thao tác này."))
+    return None
+
+
+def for_status(status_code: int) -> dict:
+    """The body for an error response that was not in the shape (a Django error page)."""
+    if status_code >= 500:
+        return error_body("server_error", server_error_message())
+    known = {
+        401: ("not_authenticated", _("Cần đăng nhập hoặc gửi mã truy cập (token).")),
+        403: ("permission_denied", _("Bạn không có quyền thực hiện thao tác này.")),
+        404: ("not_found", _("Không tìm thấy.")),
+        405: ("method_not_allowed", _("Phương thức HTTP này không được hỗ trợ.")),
+        413: ("too_large", _("Nội dung yêu cầu quá lớn.")),
+        429: ("throttled", _("Quá nhiều yêu cầu. Hãy thử lại sau.")),
+    }
+    code, message = known.get(status_code, ("bad_request", _("Yêu cầu không hợp lệ.")))
+    return error_body(code, message)
+
+
 def exception_handler(exc, context) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error as ErrorSerializer, never a 500 for
     something a client can send."""
@@ -71,19 +116,26 @@ def exception_handler(exc, context) -> Response | None:
         body = error_body("invalid", _("Dữ liệu chưa hợp lệ."), _flatten(exc.detail))
     elif isinstance(exc, exceptions.ParseError):
         status_code = status.HTTP_400_BAD_REQUEST
-        body = error_body(
-            "malformed", _("Không đọc được nội dung yêu cầu (sai cú pháp JSON hoặc biểu mẫu).")
-        )
+        # DRF's own message names the parser's internals; a subclass of ours says what is wrong.
+        specific = type(exc) is not exceptions.ParseError
+        body = error_body("malformed", exc.detail if specific else malformed_message())
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         status_code = exc.status_code
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        message = (
-            _("Cần đăng nhập hoặc gửi mã truy cập (token).")
-            if isinstance(exc, exceptions.NotAuthenticated)
-            else _("Mã truy cập hoặc phiên đăng nhập không hợp lệ.")
-        )
-        body = error_body("not_authenticated", message)
+        if type(exc) not in (exceptions.NotAuthenticated, exceptions.AuthenticationFailed):
+            # A project subclass (an expired token): its own code and message.
+            body = error_body(exc.default_code, exc.detail)
+        else:
+            message = (
+                _("Cần đăng nhập hoặc gửi mã truy cập (token).")
+                if isinstance(exc, exceptions.NotAuthenticated)
+                else _("Mã truy cập hoặc phiên đăng nhập không hợp lệ.")
+            )
+            body = error_body("not_authenticated", message)
+    elif isinstance(exc, SuspiciousOperation | BadRequest):
+        # Django's refusals while reading the body: too big (413), too many fields (400).
+        status_code, body = for_django_exception(exc)
     elif isinstance(exc, Http404 | exceptions.NotFound):
         status_code = status.HTTP_404_NOT_FOUND
         body = error_body("not_found", _("Không tìm thấy."))

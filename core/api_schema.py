@@ -11,7 +11,7 @@ from .api import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
     "400": "Dữ liệu không hợp lệ, JSON sai cú pháp, hoặc thiếu điều kiện (code, field_errors).",
-    "401": "Chưa đăng nhập hoặc token không hợp lệ.",
+    "401": "Chưa đăng nhập, hoặc token không hợp lệ, đã thu hồi hay hết hạn (`token_expired`).",
     "403": "Không có quyền với đối tượng trong phạm vi của mình.",
     "404": "Không tồn tại hoặc ngoài phạm vi của người gọi (không lộ sự tồn tại).",
     "409": "Người khác vừa xử lý trước, hoặc trạng thái đã thay đổi.",

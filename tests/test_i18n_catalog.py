@@ -108,6 +108,38 @@ def test_english_translations_keep_placeholders_and_are_english():
     assert not problems, "\n".join(problems)
 
 
+# The names makemessages (xgettext) extracts from Python: its defaults and Django's keywords.
+EXTRACTED_NAMES = {
+    "_",
+    "gettext",
+    "ngettext",
+    "gettext_lazy",
+    "ngettext_lazy",
+    "gettext_noop",
+    "pgettext",
+    "npgettext",
+    "pgettext_lazy",
+    "npgettext_lazy",
+}
+APPS = ("config", "core", "accounts", "units", "workflows", "notifications", "reports")
+
+
+def test_translation_functions_keep_names_makemessages_extracts():
+    """`gettext_lazy as _lazy` hides every string marked with it from makemessages: the next
+    run drops their translations from the catalog."""
+    hidden = []
+    for app in APPS:
+        for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                    for alias in node.names:
+                        if (alias.asname or alias.name) not in EXTRACTED_NAMES and alias.name in (
+                            EXTRACTED_NAMES
+                        ):
+                            hidden.append(f"{path.name}: {alias.name} as {alias.asname}")
+    assert not hidden, hidden
+
+
 def test_compiled_catalog_matches_the_po():
     """The committed .mo is what Django reads: it must hold every .po translation as is."""
     with MO_PATH.open("rb") as f:

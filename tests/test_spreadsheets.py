@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from core.spreadsheets import FORMULA_STARTS, safe_cell, unquote, write
 from tests.reports.conftest import jobs_in_process  # noqa: F401 - a fixture
 from tests.workflows.conftest import advance, build_world, draft
@@ -177,7 +177,7 @@ def test_the_audit_export_page(hostile_world, client):
 def test_the_audit_export_api(hostile_world):
     world, value = hostile_world
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.auditor).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue(world.auditor)[1]}")
     response = api.get("/api/v1/audit/export", {"type": "xlsx"})
     assert response.status_code == 200
     assert_harmless(response.content, value)

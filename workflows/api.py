@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,7 +19,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import error_body, request_meta
+from core import idempotency
+from core.api import ErrorSerializer, error_body, request_meta
 from core.files import serve_file
 from core.parsing import parse_int
 
@@ -51,7 +52,18 @@ class OpenCaseSerializer(serializers.Serializer):
 
 class IdempotencyKeyReused(WorkflowError):
     code = "idempotency_key_reused"
-    default_message = _lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
+    default_message = gettext_lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
+
+
+class IdempotencyKeyMismatch(WorkflowError):
+    """The key of an earlier request of this action on this initiative, with another body."""
+
+    code = "idempotency_key_mismatch"
+    http_status = 422
+    default_message = gettext_lazy(
+        "Idempotency-Key này đã dùng cho một yêu cầu có nội dung khác; hãy dùng khóa mới cho "
+        "yêu cầu mới."
+    )
 
 
 def _detail(initiative: Initiative, request: Request) -> dict:
@@ -135,11 +147,12 @@ class InitiativeViewSet(
         fields = dict(serializer.validated_data)
         unit = fields.pop("unit")
         year = fields.pop("year", None)
-        initiative = services.create_initiative(
-            unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
-        )
-        initiative = access.get_visible_initiative(request.user, initiative.pk)
-        return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            initiative = services.create_initiative(
+                unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
+            )
+            initiative = access.get_visible_initiative(request.user, initiative.pk)
+            return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Sửa dự thảo (thao tác edit)",
@@ -152,14 +165,15 @@ class InitiativeViewSet(
             data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        initiative = services.perform(
-            int(pk),
-            "edit",
-            actor=request.user,
-            meta=request_meta(request),
-            fields=dict(serializer.validated_data),
-        )
-        return Response(_detail(initiative, request))
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            initiative = services.perform(
+                int(pk),
+                "edit",
+                actor=request.user,
+                meta=request_meta(request),
+                fields=dict(serializer.validated_data),
+            )
+            return Response(_detail(initiative, request))
 
     @extend_schema(exclude=True)
     @route(detail=True, methods=["post"], url_path=r"actions/(?P<action>[a-z_]{1,30})")
@@ -172,7 +186,11 @@ class InitiativeViewSet(
 
     def _act(self, request, pk, action_name: str) -> Response:
         """One lifecycle action through the door, with its body (derived from the action's
-        inputs in the registry) and an optional Idempotency-Key."""
+        inputs in the registry) and an optional Idempotency-Key.
+
+        The answer's body is built inside the action's transaction: if building it fails (the
+        database went away), the action rolls back with it, so the client's retry acts instead
+        of finding the state moved (409) by an action it was never told about."""
         self._get(pk)
         key = (request.headers.get("Idempotency-Key") or "").strip()
         if len(key) > 255:
@@ -189,27 +207,33 @@ class InitiativeViewSet(
         }
         comment = data.pop("comment", "")
         if not key:
-            initiative = services.perform(
-                int(pk),
-                action_name,
-                actor=request.user,
-                comment=comment,
-                meta=request_meta(request),
-                **data,
-            )
-            return Response(_detail(initiative, request))
+            with transaction.atomic():
+                initiative = services.perform(
+                    int(pk),
+                    action_name,
+                    actor=request.user,
+                    comment=comment,
+                    meta=request_meta(request),
+                    **data,
+                )
+                return Response(_detail(initiative, request))
+        fingerprint = idempotency.request_hash(action_name, int(pk), request.data)
         try:
             with transaction.atomic():
-                return self._act_once(request, int(pk), action_name, key, comment, data)
+                return self._act_once(
+                    request, int(pk), action_name, key, fingerprint, comment, data
+                )
         except IntegrityError:
             # The same key sent twice at once: the other request is recording it now.
             raise Conflict(
                 _("Một yêu cầu khác với cùng Idempotency-Key đang được xử lý.")
             ) from None
 
-    def _act_once(self, request, pk, action_name, key, comment, data) -> Response:
+    def _act_once(self, request, pk, action_name, key, fingerprint, comment, data) -> Response:
         """Idempotent action: the stored result, or the action and its record in one
-        transaction (the caller's)."""
+        transaction (the caller's). A request with a key waits for any other request with the
+        same key to finish (core.idempotency.hold), then replays its answer."""
+        idempotency.hold(request.user.pk, key)
         stored = (
             IdempotencyKey.objects.select_for_update().filter(user=request.user, key=key).first()
         )
@@ -222,6 +246,8 @@ class InitiativeViewSet(
                     )
                     % {"action": stored.action, "id": stored.initiative_id}
                 )
+            if stored.request_hash and stored.request_hash != fingerprint:
+                raise IdempotencyKeyMismatch()
             response = Response(stored.response, status=stored.status_code)
             response["Idempotent-Replayed"] = "true"
             return response
@@ -234,6 +260,7 @@ class InitiativeViewSet(
             key=key,
             action=action_name,
             initiative_id=pk,
+            request_hash=fingerprint,
             status_code=status.HTTP_200_OK,
             response=body,
         )
@@ -249,14 +276,15 @@ class InitiativeViewSet(
         self._get(pk)
         body = OpenCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        initiative = services.set_open_case(
-            int(pk),
-            actor=request.user,
-            open_case=body.validated_data["open_case"],
-            comment=body.validated_data["comment"],
-            meta=request_meta(request),
-        )
-        return Response(_detail(self._get(initiative.pk), request))
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            initiative = services.set_open_case(
+                int(pk),
+                actor=request.user,
+                open_case=body.validated_data["open_case"],
+                comment=body.validated_data["comment"],
+                meta=request_meta(request),
+            )
+            return Response(_detail(self._get(initiative.pk), request))
 
     @extend_schema(
         summary="Tải một tệp đính kèm của mô hình",
@@ -361,8 +389,9 @@ class TaskViewSet(viewsets.GenericViewSet):
     @route(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         access.task_in_scope(request.user, int(pk))
-        task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
-        return Response(TaskSerializer(task).data)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            task = services.claim_task(int(pk), actor=request.user, meta=request_meta(request))
+            return Response(TaskSerializer(task).data)
 
     @extend_schema(
         summary="Giao lại nhiệm vụ cho người khác (lãnh đạo Ban Dân vận)",
@@ -377,17 +406,19 @@ class TaskViewSet(viewsets.GenericViewSet):
         to_user = User.objects.filter(pk=body.validated_data["to_user"], is_active=True).first()
         if to_user is None:
             raise InvalidData(field_errors={"to_user": [_("Không tìm thấy người được giao.")]})
-        task = services.reassign_task(
-            int(pk), actor=request.user, to_user=to_user, meta=request_meta(request)
-        )
-        return Response(TaskSerializer(task).data)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            task = services.reassign_task(
+                int(pk), actor=request.user, to_user=to_user, meta=request_meta(request)
+            )
+            return Response(TaskSerializer(task).data)
 
     @extend_schema(summary="Trả nhiệm vụ về hàng chờ", request=None, responses=TaskSerializer)
     @route(detail=True, methods=["post"])
     def release(self, request, pk=None):
         access.task_in_scope(request.user, int(pk))
-        task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
-        return Response(TaskSerializer(task).data)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            task = services.release_task(int(pk), actor=request.user, meta=request_meta(request))
+            return Response(TaskSerializer(task).data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -545,19 +576,20 @@ class CampaignViewSet(
         fields = dict(body.validated_data)
         committee = fields.pop("committee")
         criteria = [(c["name"], c["max_points"]) for c in fields.pop("criteria", [])]
-        try:
-            with transaction.atomic():
-                campaign = services.create_campaign(
-                    actor=request.user,
-                    meta=request_meta(request),
-                    committee=committee,
-                    criteria=criteria,
-                    **fields,
-                )
-        except IntegrityError:
-            raise Conflict(_("Ban đã có đợt thi đua của năm này.")) from None
-        campaign = campaigns_for(request.user).get(pk=campaign.pk)
-        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+        with transaction.atomic():  # the answer is built before the commit (see _act)
+            try:
+                with transaction.atomic():
+                    campaign = services.create_campaign(
+                        actor=request.user,
+                        meta=request_meta(request),
+                        committee=committee,
+                        criteria=criteria,
+                        **fields,
+                    )
+            except IntegrityError:
+                raise Conflict(_("Ban đã có đợt thi đua của năm này.")) from None
+            campaign = campaigns_for(request.user).get(pk=campaign.pk)
+            return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
 def _action_route(action):
@@ -574,9 +606,12 @@ def _action_route(action):
         description=(
             "Mọi thao tác đi qua một cửa (workflows.engine.door). "
             + ("Cần nêu lý do (`comment`). " if action.needs_reason else "")
-            + "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) trả lại "
-            "đúng kết quả lần đầu thay vì làm lại; dùng lại khóa cho thao tác hay mô hình khác "
-            "bị từ chối (400, `idempotency_key_reused`)."
+            + "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) với "
+            "cùng yêu cầu trả lại đúng kết quả lần đầu thay vì làm lại (header "
+            "`Idempotent-Replayed: true`); yêu cầu thứ hai gửi cùng lúc chờ yêu cầu đầu xong "
+            "rồi nhận lại kết quả đó. Dùng lại khóa cho thao tác hay mô hình khác bị từ chối "
+            "(400, `idempotency_key_reused`), cho cùng thao tác với nội dung khác cũng vậy "
+            "(422, `idempotency_key_mismatch`)."
         ),
         operation_id=f"initiatives_action_{action.name}",
         parameters=[
@@ -589,7 +624,16 @@ def _action_route(action):
             )
         ],
         request={"application/json": body, "multipart/form-data": body},
-        responses=InitiativeDetailSerializer,
+        responses={
+            200: InitiativeDetailSerializer,
+            422: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Idempotency-Key đã dùng cho cùng thao tác trên mô hình này nhưng với nội "
+                    "dung khác (code `idempotency_key_mismatch`)."
+                ),
+            ),
+        },
     )
     return schema(
         route(

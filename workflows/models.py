@@ -810,7 +810,8 @@ class AuditCheck(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """An API client's `Idempotency-Key` for one action: a retry returns the stored result.
+    """An API client's `Idempotency-Key` for one action: a retry of the same request returns
+    the stored result; the key with another request is refused.
 
     Written in the same transaction as the action it records, so a key exists only for an
     action that happened."""
@@ -826,6 +827,9 @@ class IdempotencyKey(models.Model):
     initiative = models.ForeignKey(
         Initiative, on_delete=models.CASCADE, related_name="+", verbose_name=_("mô hình")
     )
+    # What the request asked (core.idempotency.request_hash): the same key with another request
+    # is refused. Empty for keys stored before it was kept.
+    request_hash = models.CharField(_("dấu của yêu cầu"), max_length=64, null=True, blank=True)
     status_code = models.PositiveSmallIntegerField(_("mã trạng thái HTTP"))
     response = models.JSONField(_("nội dung trả về"), encoder=DjangoJSONEncoder)
     created = models.DateTimeField(_("thời điểm"), auto_now_add=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from tests.workflows.conftest import REGISTRATION, World, build_world
 
 
@@ -20,10 +20,8 @@ class Api:
     def __init__(self, user, language: str = "vi"):
         self.user = user
         self.client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        self.client.credentials(
-            HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language
-        )
+        _token, key = issue(user)
+        self.client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE=language)
 
     def get(self, path: str, **params):
         return self.client.get(f"/api/v1{path}", params)

@@ -5,9 +5,9 @@ import threading
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from tests.workflows.conftest import build_world, draft
 from workflows.models import AuditEntry, IdempotencyKey
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.postgres
 def test_the_same_action_sent_twice_at_once_acts_once(transactional_db, on_postgres, key):
     world = build_world()
     initiative = draft(world)
-    token = Token.objects.create(user=world.staff).key
+    token = issue(world.staff)[1]
     statuses: list[int] = []
     barrier = threading.Barrier(2)
 

@@ -19,11 +19,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from accounts.tokens import issue
 from tests.workflows.conftest import advance, build_world, draft
 from workflows.models import InitiativeTask, State
 
@@ -57,7 +57,7 @@ def fuzz_world(transactional_db, quiet_request_log):
         "units": [unit.pk for unit in world.units.values()],
         "campaigns": [world.campaign.pk, world.other_campaign.pk],
     }
-    tokens = {role: Token.objects.get_or_create(user=world.people[role])[0].key for role in ROLES}
+    tokens = {role: issue(world.people[role])[1] for role in ROLES}
     return ids, tokens
 
 

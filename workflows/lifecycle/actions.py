@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidData
 from units.models import Role
@@ -62,20 +62,20 @@ def _scored(initiative, person) -> bool:
 NOT_SUBMITTER = Bar(
     "not_submitter",
     _submitted,
-    _lazy("Người đã gửi đăng ký không được tự duyệt, thẩm định hay chấm điểm."),
+    gettext_lazy("Người đã gửi đăng ký không được tự duyệt, thẩm định hay chấm điểm."),
 )
 NOT_SCORER = Bar(
     "not_scorer",
     _scored,
-    _lazy("Thành viên đã chấm điểm không được tự quyết định công nhận."),
+    gettext_lazy("Thành viên đã chấm điểm không được tự quyết định công nhận."),
 )
 
 # ---------------------------------------------------------------------------------------------
 # Inputs shared by several actions
 
-ATTACHMENTS = Input("attachments", FILES, _lazy("Tệp đính kèm"))
-DECISION_NUMBER = Input("decision_number", TEXT, _lazy("Số quyết định"), True, max_length=60)
-DECISION_DATE = Input("decision_date", DATE, _lazy("Ngày quyết định"), True)
+ATTACHMENTS = Input("attachments", FILES, gettext_lazy("Tệp đính kèm"))
+DECISION_NUMBER = Input("decision_number", TEXT, gettext_lazy("Số quyết định"), True, max_length=60)
+DECISION_DATE = Input("decision_date", DATE, gettext_lazy("Ngày quyết định"), True)
 
 
 def _criteria(initiative) -> list:
@@ -286,13 +286,13 @@ ACTIONS = Registry(
     [
         Edit(
             "edit",
-            _lazy("Sửa"),
+            gettext_lazy("Sửa"),
             roles=UNIT_SIDE,
             inputs=[
                 Input(
                     "fields",
                     MODEL_FIELDS,
-                    _lazy("Các trường sửa"),
+                    gettext_lazy("Các trường sửa"),
                     model_fields=EDITABLE_FIELDS,
                     api_serializer="workflows.serializers.InitiativeFieldsSerializer",
                 ),
@@ -302,195 +302,206 @@ ACTIONS = Registry(
         ),
         Submit(
             "submit",
-            _lazy("Gửi thủ trưởng duyệt"),
+            gettext_lazy("Gửi thủ trưởng duyệt"),
             roles=[Role.UNIT_STAFF],
             told=[told.NEW_TASK_HOLDERS, told.UNIT],
-            message=_lazy("%(actor)s đã gửi mô hình “%(title)s” để thủ trưởng đơn vị duyệt."),
+            message=gettext_lazy(
+                "%(actor)s đã gửi mô hình “%(title)s” để thủ trưởng đơn vị duyệt."
+            ),
         ),
         Action(
             "approve",
-            _lazy("Duyệt, ký gửi Ban Dân vận"),
+            gettext_lazy("Duyệt, ký gửi Ban Dân vận"),
             roles=[Role.UNIT_HEAD],
             bars=[NOT_SUBMITTER],
             told=[told.NEW_TASK_HOLDERS, told.UNIT],
-            message=_lazy(
+            message=gettext_lazy(
                 "%(actor)s đã duyệt và gửi mô hình “%(title)s” lên Ban Dân vận thẩm định."
             ),
             bulk=True,
         ),
         Action(
             "return",
-            _lazy("Trả lại để sửa"),
+            gettext_lazy("Trả lại để sửa"),
             roles=[Role.UNIT_HEAD],
             method="return_to_unit",  # `return` is a Python keyword
             needs_reason=True,
             told=[told.SUBMITTER, told.NEW_TASK_HOLDERS, told.UNIT, told.PRIOR_ACTORS],
-            message=_lazy("%(actor)s đã trả lại mô hình “%(title)s” để đơn vị sửa, bổ sung."),
+            message=gettext_lazy(
+                "%(actor)s đã trả lại mô hình “%(title)s” để đơn vị sửa, bổ sung."
+            ),
         ),
         Action(
             "accept",
-            _lazy("Chấp nhận đăng ký"),
+            gettext_lazy("Chấp nhận đăng ký"),
             roles=[Role.COMMITTEE_REVIEWER],
             bars=[NOT_SUBMITTER],
             told=[told.NEW_TASK_HOLDERS, told.UNIT],
-            message=_lazy(
+            message=gettext_lazy(
                 "%(actor)s đã tiếp nhận đăng ký mô hình “%(title)s”; đơn vị triển khai thực hiện."
             ),
             bulk=True,
         ),
         Action(
             "send_back",
-            _lazy("Trả lại đơn vị"),
+            gettext_lazy("Trả lại đơn vị"),
             roles=[Role.COMMITTEE_REVIEWER],
             needs_reason=True,
             told=[told.NEW_TASK_HOLDERS, told.UNIT, told.PRIOR_ACTORS],
-            message=_lazy("%(actor)s (Ban Dân vận) đã trả lại mô hình “%(title)s” cho đơn vị."),
+            message=gettext_lazy(
+                "%(actor)s (Ban Dân vận) đã trả lại mô hình “%(title)s” cho đơn vị."
+            ),
         ),
         ReportProgress(
             "report_progress",
-            _lazy("Báo cáo tiến độ"),
+            gettext_lazy("Báo cáo tiến độ"),
             roles=UNIT_SIDE,
             inputs=[
-                Input("text", LONG_TEXT, _lazy("Nội dung báo cáo tiến độ"), max_length=20000),
-                Input("attachments", FILES, _lazy("Tệp báo cáo")),
+                Input(
+                    "text", LONG_TEXT, gettext_lazy("Nội dung báo cáo tiến độ"), max_length=20000
+                ),
+                Input("attachments", FILES, gettext_lazy("Tệp báo cáo")),
             ],
         ),
         Nominate(
             "nominate",
-            _lazy("Đề nghị công nhận"),
+            gettext_lazy("Đề nghị công nhận"),
             roles=[Role.UNIT_HEAD],
             inputs=[
                 Input(
-                    "result", MODEL_FIELDS, _lazy("Báo cáo kết quả"), model_fields=RESULT_FIELDS
+                    "result",
+                    MODEL_FIELDS,
+                    gettext_lazy("Báo cáo kết quả"),
+                    model_fields=RESULT_FIELDS,
                 ),
-                Input("attachments", FILES, _lazy("Tệp báo cáo kết quả")),
+                Input("attachments", FILES, gettext_lazy("Tệp báo cáo kết quả")),
             ],
             told=[told.NEW_TASK_HOLDERS, told.UNIT],
-            message=_lazy(
+            message=gettext_lazy(
                 "%(actor)s đã đề nghị công nhận mô hình “%(title)s”; hội đồng chấm điểm."
             ),
         ),
         Action(
             "withdraw",
-            _lazy("Rút đăng ký"),
+            gettext_lazy("Rút đăng ký"),
             roles=[Role.UNIT_HEAD],
             needs_reason=True,
             told=[told.OPEN_TASK_HOLDERS, told.UNIT],
-            message=_lazy("%(actor)s đã rút mô hình “%(title)s”."),
+            message=gettext_lazy("%(actor)s đã rút mô hình “%(title)s”."),
         ),
         ScoreAction(
             "score",
-            _lazy("Chấm điểm"),
+            gettext_lazy("Chấm điểm"),
             roles=[Role.COUNCIL_MEMBER],
             bars=[NOT_SUBMITTER],
             inputs=[
-                Input("points", POINTS, _lazy("Điểm theo tiêu chí"), True, items=_criteria),
-                Input("score_comment", LONG_TEXT, _lazy("Nhận xét"), max_length=10000),
+                Input("points", POINTS, gettext_lazy("Điểm theo tiêu chí"), True, items=_criteria),
+                Input("score_comment", LONG_TEXT, gettext_lazy("Nhận xét"), max_length=10000),
             ],
             told=[told.QUORUM_REACHED],
-            message=_lazy("Hội đồng đã đủ số thành viên chấm điểm mô hình “%(title)s”."),
+            message=gettext_lazy("Hội đồng đã đủ số thành viên chấm điểm mô hình “%(title)s”."),
         ),
         CloseScoring(
             "close_scoring",
-            _lazy("Kết thúc chấm điểm"),
+            gettext_lazy("Kết thúc chấm điểm"),
             roles=[Role.COMMITTEE_LEADER],
             bars=[NOT_SUBMITTER, NOT_SCORER],
             told=[told.NEW_TASK_HOLDERS, told.UNIT],
-            message=_lazy(
+            message=gettext_lazy(
                 "%(actor)s đã kết thúc chấm điểm mô hình “%(title)s”; chờ quyết định."
             ),
             shows_scores=True,
         ),
         Action(
             "reopen_scoring",
-            _lazy("Mở lại chấm điểm"),
+            gettext_lazy("Mở lại chấm điểm"),
             roles=[Role.COMMITTEE_LEADER],
             needs_reason=True,
             told=[told.NEW_TASK_HOLDERS, told.COUNCIL, told.UNIT],
-            message=_lazy("%(actor)s đã mở lại việc chấm điểm mô hình “%(title)s”."),
+            message=gettext_lazy("%(actor)s đã mở lại việc chấm điểm mô hình “%(title)s”."),
             shows_scores=True,
         ),
         Recognize(
             "recognize",
-            _lazy("Công nhận"),
+            gettext_lazy("Công nhận"),
             roles=[Role.COMMITTEE_LEADER],
             bars=[NOT_SUBMITTER, NOT_SCORER],
             inputs=[
-                Input("decision_number", TEXT, _lazy("Số quyết định công nhận"), True, 60),
+                Input("decision_number", TEXT, gettext_lazy("Số quyết định công nhận"), True, 60),
                 DECISION_DATE,
-                Input("decision_signer", TEXT, _lazy("Người ký"), True, max_length=150),
+                Input("decision_signer", TEXT, gettext_lazy("Người ký"), True, max_length=150),
                 Input(
                     "override_reason",
                     LONG_TEXT,
-                    _lazy("Lý do công nhận dưới điểm đạt"),
+                    gettext_lazy("Lý do công nhận dưới điểm đạt"),
                     max_length=10000,
-                    help=_lazy("Chỉ cần khi điểm bình quân dưới điểm đạt."),
+                    help=gettext_lazy("Chỉ cần khi điểm bình quân dưới điểm đạt."),
                 ),
             ],
             told=[told.NEW_TASK_HOLDERS, told.UNIT, told.COUNCIL],
-            message=_lazy("Mô hình “%(title)s” đã được công nhận (%(actor)s)."),
+            message=gettext_lazy("Mô hình “%(title)s” đã được công nhận (%(actor)s)."),
             shows_scores=True,
         ),
         Action(
             "reject",
-            _lazy("Không công nhận"),
+            gettext_lazy("Không công nhận"),
             roles=[Role.COMMITTEE_LEADER],
             needs_reason=True,
             told=[told.UNIT, told.PRIOR_ACTORS],
-            message=_lazy("Mô hình “%(title)s” không được công nhận (%(actor)s)."),
+            message=gettext_lazy("Mô hình “%(title)s” không được công nhận (%(actor)s)."),
             shows_scores=True,
         ),
         Commend(
             "commend",
-            _lazy("Ghi nhận khen thưởng"),
+            gettext_lazy("Ghi nhận khen thưởng"),
             roles=[Role.COMMITTEE_LEADER],
             bars=[NOT_SUBMITTER, NOT_SCORER],
             inputs=[
                 Input(
                     "form",
                     CHOICE,
-                    _lazy("Hình thức khen thưởng"),
+                    gettext_lazy("Hình thức khen thưởng"),
                     True,
                     choices=tuple(CommendationForm.choices),
                 ),
                 Input(
                     "authority",
                     TEXT,
-                    _lazy("Cơ quan, người quyết định khen thưởng"),
+                    gettext_lazy("Cơ quan, người quyết định khen thưởng"),
                     True,
                     max_length=255,
                 ),
-                Input("decision_number", TEXT, _lazy("Số quyết định khen thưởng"), True, 60),
+                Input("decision_number", TEXT, gettext_lazy("Số quyết định khen thưởng"), True, 60),
                 DECISION_DATE,
-                Input("proposal_number", TEXT, _lazy("Số tờ trình đề nghị"), max_length=60),
+                Input("proposal_number", TEXT, gettext_lazy("Số tờ trình đề nghị"), max_length=60),
                 Input(
                     "signed_file",
                     FILE,
-                    _lazy("Tệp quyết định đã ký"),
+                    gettext_lazy("Tệp quyết định đã ký"),
                     True,
-                    required_message=_lazy("Cần đính kèm tệp quyết định đã ký."),
+                    required_message=gettext_lazy("Cần đính kèm tệp quyết định đã ký."),
                 ),
             ],
             told=[told.UNIT],
-            message=_lazy("Mô hình “%(title)s” đã được khen thưởng (%(actor)s ghi nhận)."),
+            message=gettext_lazy("Mô hình “%(title)s” đã được khen thưởng (%(actor)s ghi nhận)."),
         ),
     ]
 )
 
 # Audit entries that are not lifecycle actions, with their labels (the admin and the exports).
 OTHER_AUDIT_ACTIONS = {
-    "create": _lazy("Tạo đăng ký"),
-    "claim": _lazy("Nhận nhiệm vụ"),
-    "release": _lazy("Trả nhiệm vụ về hàng chờ"),
-    "reassign": _lazy("Giao lại nhiệm vụ"),
-    "flag_case": _lazy("Đánh dấu vụ việc"),
-    "create_campaign": _lazy("Mở đợt thi đua"),
-    "update_campaign": _lazy("Sửa đợt thi đua"),
+    "create": gettext_lazy("Tạo đăng ký"),
+    "claim": gettext_lazy("Nhận nhiệm vụ"),
+    "release": gettext_lazy("Trả nhiệm vụ về hàng chờ"),
+    "reassign": gettext_lazy("Giao lại nhiệm vụ"),
+    "flag_case": gettext_lazy("Đánh dấu vụ việc"),
+    "create_campaign": gettext_lazy("Mở đợt thi đua"),
+    "update_campaign": gettext_lazy("Sửa đợt thi đua"),
 }
 
 # Sentences of messages that are not about a lifecycle action.
 OTHER_MESSAGES = {
-    "task_assigned": _lazy("%(actor)s đã giao cho bạn nhiệm vụ về mô hình “%(title)s”."),
+    "task_assigned": gettext_lazy("%(actor)s đã giao cho bạn nhiệm vụ về mô hình “%(title)s”."),
 }
 
 
