@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.api import ErrorSerializer
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -12,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import ErrorSerializer
 from units.selectors import memberships_of
 
 from .signin import LockedOut

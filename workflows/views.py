@@ -6,7 +6,6 @@ they translate a WorkflowError into a message next to the field, a 403 or a 404,
 
 from __future__ import annotations
 
-from core.http import refuse_as_http
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
 from core.errors import NotAllowed, NotFound
+from core.http import refuse_as_http
 from core.parsing import parse_int, parse_ints
 from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
