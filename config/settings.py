@@ -107,6 +107,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# The service may run as a role that does not own the audit trail (workflows/dbroles.py):
+# DATABASE_URL then names that role, MIGRATE_DATABASE_URL the owner (manage.py uses it for
+# migrate and grant_app_role), and migrate re-grants APP_DATABASE_ROLE its privileges.
+APP_DATABASE_ROLE = os.environ.get("APP_DATABASE_ROLE", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (runserver threads, in-process tasks) must wait, not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

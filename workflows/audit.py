@@ -96,7 +96,8 @@ def chain_hash(prev_hash: str, payload: str) -> str:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
 
 
-def _ensure_head() -> None:
+def ensure_head() -> None:
+    """The chain head's row (migration 0002 creates it; the restricted role cannot)."""
     AuditHead.objects.get_or_create(pk=HEAD_ID)
 
 
@@ -176,14 +177,14 @@ def append(
             cursor.execute(_PG_APPEND, params)
             row = cursor.fetchone()
             if row is None:
-                _ensure_head()
+                ensure_head()
                 cursor.execute(_PG_APPEND, params)
                 row = cursor.fetchone()
         return Appended(id=row[0], seq=row[1])
     # SQLite: the change's write already holds the database lock, so read-then-write is safe.
     head = AuditHead.objects.select_for_update().filter(pk=HEAD_ID).first()
     if head is None:
-        _ensure_head()
+        ensure_head()
         head = AuditHead.objects.get(pk=HEAD_ID)
     seq = head.seq + 1
     digest = chain_hash(head.last_hash, canonical_payload(seq=seq, **fields))
