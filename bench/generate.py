@@ -303,6 +303,7 @@ class Gen:
         fields = list(Field.values)
         seq = 0
         prev_hash = audit.GENESIS
+        ring = audit.keyring()  # the chain as the door writes it: keyed
         self.counts = {"initiatives": 0, "tasks": 0, "audit": 0, "outbox": 0}
         before_last = audit.GENESIS
         for year in self.years:
@@ -539,7 +540,10 @@ class Gen:
                 seq += 1
                 entry.seq = seq
                 entry.prev_hash = before_last = prev_hash
-                entry.hash = prev_hash = audit.chain_hash(prev_hash, audit.entry_payload(entry))
+                entry.key_id = ring.current_id
+                entry.hash = prev_hash = audit.chain_hash(
+                    prev_hash, audit.entry_payload(entry), ring.current
+                )
             AuditEntry.objects.bulk_create(year_entries, batch_size=BATCH)
             self.counts["audit"] += len(year_entries)
             print(f"  {year}: {self.counts['initiatives']} initiatives so far", flush=True)

@@ -210,6 +210,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The audit chain (workflows/audit.py): entries are chained with HMAC-SHA256 under
+# AUDIT_HMAC_KEY (by default a key derived from SECRET_KEY: set a key of its own in production,
+# kept outside the database). To rotate, set the new key and move the old one to
+# AUDIT_HMAC_OLD_KEYS (comma-separated): entries name their key, old ones keep verifying.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", "")
+
 # Notifications: links in e-mails, retries, the sweep, reminders (see notifications/).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))

@@ -1,18 +1,27 @@
 """The append-only, hash-chained audit trail.
 
-Each entry's hash is sha256(previous hash + the entry's canonical payload). On PostgreSQL one
-statement advances the chain head and inserts the entry, so concurrent appends queue on the
-head's row lock and read the latest hash after the wait (no forks under READ COMMITTED).
+Each entry's hash is HMAC-SHA256(key, previous hash + the entry's canonical payload); the key
+comes from the environment (AUDIT_HMAC_KEY; by default derived from SECRET_KEY), never from the
+database, so someone who can write the table (and read this code) cannot re-hash a rewritten
+chain. Each entry names its key by a fingerprint (`key_id`), so keys can be rotated: the new key
+chains new entries, old keys (AUDIT_HMAC_OLD_KEYS) still verify the entries they chained.
+Entries written before keys existed have an empty key_id and plain sha256.
+
+Appending locks the chain head's row first (SELECT … FOR UPDATE: concurrent appends queue there
+and read the latest hash after the wait, so the chain never forks under READ COMMITTED), then
+one statement advances the head and inserts the entry.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -92,8 +101,41 @@ def entry_payload(entry: AuditEntry) -> str:
     )
 
 
-def chain_hash(prev_hash: str, payload: str) -> str:
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+def chain_hash(prev_hash: str, payload: str, key: bytes | None = None) -> str:
+    """The link: HMAC-SHA256 with `key`; plain sha256 without one (entries before keys)."""
+    message = (prev_hash + payload).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A key's public name: a fingerprint, so an entry says which key chained it without
+    anyone having to keep names and keys in step."""
+    return hashlib.sha256(b"dvk-audit-key-id:" + key).hexdigest()[:12]
+
+
+def derived_key(secret_key: str) -> str:
+    """The key used when AUDIT_HMAC_KEY is not set (development): derived from SECRET_KEY."""
+    return hmac.new(secret_key.encode("utf-8"), b"dvk-audit-hmac-key", hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current_id: str
+    keys: dict[str, bytes]
+
+    @property
+    def current(self) -> bytes:
+        return self.keys[self.current_id]
+
+
+def keyring() -> Keyring:
+    """The key that chains new entries and every key that still verifies old ones."""
+    current = (settings.AUDIT_HMAC_KEY or derived_key(settings.SECRET_KEY)).encode("utf-8")
+    keys = {key_id(k.encode("utf-8")): k.encode("utf-8") for k in settings.AUDIT_HMAC_OLD_KEYS}
+    keys[key_id(current)] = current
+    return Keyring(key_id(current), keys)
 
 
 def ensure_head() -> None:
@@ -101,24 +143,46 @@ def ensure_head() -> None:
     AuditHead.objects.get_or_create(pk=HEAD_ID)
 
 
+_PG_LOCK_HEAD = "SELECT seq, last_hash FROM workflows_audithead WHERE id = %s FOR UPDATE"
+
 _PG_APPEND = """
 WITH head AS (
     UPDATE workflows_audithead
-       SET seq = seq + 1, prev_hash = last_hash,
-           last_hash = encode(sha256(convert_to(last_hash || replace(%(payload)s, '"__SEQ__"',
-                              (seq + 1)::text), 'UTF8')), 'hex')
-     WHERE id = %(head)s
- RETURNING seq, prev_hash, last_hash
+       SET seq = %(seq)s, prev_hash = last_hash, last_hash = %(hash)s
+     WHERE id = %(head)s AND seq = %(seq)s - 1 AND last_hash = %(prev_hash)s
+ RETURNING seq, prev_hash
 )
 INSERT INTO workflows_auditentry
     (seq, at, initiative_id, actor_id, on_behalf_of_id, role, unit_id, action, from_state,
-     to_state, comment, changes, request_id, ip, subject_type, subject_id, prev_hash, hash)
+     to_state, comment, changes, request_id, ip, subject_type, subject_id, prev_hash, hash,
+     key_id)
 SELECT head.seq, %(at)s, %(initiative_id)s, %(actor_id)s, %(on_behalf_of_id)s, %(role)s,
        %(unit_id)s, %(action)s, %(from_state)s, %(to_state)s, %(comment)s, %(changes)s,
-       %(request_id)s, %(ip)s, %(subject_type)s, %(subject_id)s, head.prev_hash, head.last_hash
+       %(request_id)s, %(ip)s, %(subject_type)s, %(subject_id)s, head.prev_hash, %(hash)s,
+       %(key_id)s
   FROM head
-RETURNING id, seq
+RETURNING id
 """
+
+
+def _lock_head() -> tuple[int, str]:
+    """The head's seq and last hash, its row locked until the transaction ends."""
+    for _attempt in range(2):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_PG_LOCK_HEAD, [HEAD_ID])
+                row = cursor.fetchone()
+        else:  # SQLite: the change's write already holds the database lock
+            row = (
+                AuditHead.objects.select_for_update()
+                .filter(pk=HEAD_ID)
+                .values_list("seq", "last_hash")
+                .first()
+            )
+        if row is not None:
+            return row
+        ensure_head()
+    raise RuntimeError("the audit chain head is missing")
 
 
 @dataclass(frozen=True)
@@ -163,33 +227,34 @@ def append(
         subject_type=subject_type,
         subject_id=subject_id,
     )
+    ring = keyring()
+    # The head is locked before its hash is read: whoever appends next waits here and then
+    # chains onto this entry.
+    prev_seq, prev_hash = _lock_head()
+    seq = prev_seq + 1
+    digest = chain_hash(prev_hash, canonical_payload(seq=seq, **fields), ring.current)
     if connection.vendor == "postgresql":
-        # The seq is only known inside the statement: the payload carries a placeholder that
-        # SQL swaps for it before hashing (canonical_payload writes numbers without quotes).
-        payload = canonical_payload(seq="__SEQ__", **fields)
         with connection.cursor() as cursor:
-            params = {
-                **fields,
-                "payload": payload,
-                "head": HEAD_ID,
-                "changes": json.dumps(fields["changes"], ensure_ascii=False),
-            }
-            cursor.execute(_PG_APPEND, params)
+            cursor.execute(
+                _PG_APPEND,
+                {
+                    **fields,
+                    "changes": json.dumps(fields["changes"], ensure_ascii=False),
+                    "head": HEAD_ID,
+                    "seq": seq,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                    "key_id": ring.current_id,
+                },
+            )
             row = cursor.fetchone()
-            if row is None:
-                ensure_head()
-                cursor.execute(_PG_APPEND, params)
-                row = cursor.fetchone()
-        return Appended(id=row[0], seq=row[1])
-    # SQLite: the change's write already holds the database lock, so read-then-write is safe.
-    head = AuditHead.objects.select_for_update().filter(pk=HEAD_ID).first()
-    if head is None:
-        ensure_head()
-        head = AuditHead.objects.get(pk=HEAD_ID)
-    seq = head.seq + 1
-    digest = chain_hash(head.last_hash, canonical_payload(seq=seq, **fields))
-    entry = AuditEntry.objects.create(seq=seq, prev_hash=head.last_hash, hash=digest, **fields)
-    AuditHead.objects.filter(pk=HEAD_ID).update(seq=seq, prev_hash=head.last_hash, last_hash=digest)
+        if row is None:  # cannot happen while the row lock holds; never write a fork
+            raise RuntimeError("the audit chain head moved under its lock")
+        return Appended(id=row[0], seq=seq)
+    entry = AuditEntry.objects.create(
+        seq=seq, prev_hash=prev_hash, hash=digest, key_id=ring.current_id, **fields
+    )
+    AuditHead.objects.filter(pk=HEAD_ID).update(seq=seq, prev_hash=prev_hash, last_hash=digest)
     return Appended(id=entry.pk, seq=seq)
 
 
@@ -200,21 +265,40 @@ class Verification:
     last_good_seq: int
     broken_seq: int | None = None
     problem: str = ""
+    detail: str = ""  # the unknown key's id, for the command's message
 
 
 def verify(*, batch: int = 2000) -> Verification:
-    """Walk the chain in order; report the first entry whose link or content does not hold."""
+    """Walk the chain in order; report the first entry whose link or content does not hold.
+
+    Problems: `missing` (a gap, or the head is ahead of the last entry), `link` (the previous
+    hash does not match), `content` (the entry's hash does not match its content), `downgrade`
+    (an entry chained without a key after keyed ones: the chain was re-hashed by someone
+    without the key), `unknown_key` (an entry names a key that is not configured)."""
+    keys = keyring().keys
     prev = GENESIS
     expected_seq = 1
     checked = 0
     last_good = 0
+    keyed = False
     with transaction.atomic():
         for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch):
             if entry.seq != expected_seq:
                 return Verification(False, checked, last_good, expected_seq, "missing")
             if entry.prev_hash != prev:
                 return Verification(False, checked, last_good, entry.seq, "link")
-            if chain_hash(prev, entry_payload(entry)) != entry.hash:
+            if entry.key_id:
+                key = keys.get(entry.key_id)
+                if key is None:
+                    return Verification(
+                        False, checked, last_good, entry.seq, "unknown_key", entry.key_id
+                    )
+                keyed = True
+            elif keyed:
+                return Verification(False, checked, last_good, entry.seq, "downgrade")
+            else:
+                key = None
+            if chain_hash(prev, entry_payload(entry), key) != entry.hash:
                 return Verification(False, checked, last_good, entry.seq, "content")
             prev = entry.hash
             last_good = entry.seq
@@ -237,6 +321,7 @@ def verify_and_record() -> AuditCheck:
         verified_up_to=result.last_good_seq,
         broken_at=result.broken_seq,
         problem=result.problem,
+        detail=result.detail,
     )
 
 

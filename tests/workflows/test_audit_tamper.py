@@ -5,6 +5,7 @@ failed before the hardening: TRUNCATE passed, nothing outside the database remem
 chain stood, and the hash was an unkeyed sha256 anyone could recompute.
 """
 
+import hashlib
 from contextlib import contextmanager
 
 import pytest
@@ -12,9 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from workflows import audit, services
-from workflows.models import AuditEntry, State
+from workflows.models import AuditEntry, AuditHead, State
 
 from .conftest import advance, build_world, draft
 
@@ -132,3 +134,118 @@ def test_grant_app_role_refuses_a_superuser_or_the_owner(on_postgres, db):
         call_command("grant_app_role", me, verbosity=0)
     with pytest.raises(CommandError, match="superuser"):
         call_command("grant_app_role", "postgres", verbosity=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rewriting the chain as someone with the database and the code (not the key) would
+
+
+def bypass_triggers(cursor) -> None:
+    if connection.vendor == "postgresql":
+        # The tables' owner would disable the triggers; the test's superuser does the same.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+
+
+def sha256_link(prev: str, entry: AuditEntry) -> str:
+    """The chain's formula as the code published it before keys: anyone can compute it."""
+    return hashlib.sha256((prev + audit.entry_payload(entry)).encode("utf-8")).hexdigest()
+
+
+def rewrite(from_seq: int, *, comment: str | None = None, blank_keys: bool = True) -> None:
+    """Edit entry `from_seq` (its comment) and re-hash it and everything after it with plain
+    sha256, then move the head to match: a chain that holds together on its own."""
+    entries = list(AuditEntry.objects.order_by("seq"))
+    prev = audit.GENESIS
+    with connection.cursor() as cursor:
+        bypass_triggers(cursor)
+        for entry in entries:
+            if entry.seq >= from_seq:
+                if entry.seq == from_seq and comment is not None:
+                    entry.comment = comment
+                entry.prev_hash = prev
+                entry.hash = sha256_link(prev, entry)
+                key_sql = ", key_id = ''" if blank_keys and hasattr(entry, "key_id") else ""
+                cursor.execute(
+                    f"UPDATE workflows_auditentry SET comment = %s, prev_hash = %s, hash = %s"
+                    f"{key_sql} WHERE id = %s",
+                    [entry.comment, entry.prev_hash, entry.hash, entry.pk],
+                )
+            prev = entry.hash
+        last = entries[-1]
+        cursor.execute(
+            "UPDATE workflows_audithead SET seq = %s, prev_hash = %s, last_hash = %s",
+            [last.seq, last.prev_hash, last.hash],
+        )
+
+
+def test_a_rehashed_tail_is_found_even_when_it_drops_the_key_ids(world):
+    advance(world, draft(world), State.IMPLEMENTING)
+    victim = AuditEntry.objects.order_by("seq")[1]
+    rewrite(victim.seq, comment="sửa lén", blank_keys=False)
+    result = audit.verify()
+    assert not result.ok and result.problem == "content" and result.broken_seq == victim.seq
+    rewrite(victim.seq, comment="sửa lén", blank_keys=True)  # pass the tail off as pre-key
+    result = audit.verify()
+    assert not result.ok and result.problem == "downgrade" and result.broken_seq == victim.seq
+    with pytest.raises(CommandError, match=f"số {victim.seq}"):
+        call_command("verify_audit")
+
+
+def write_legacy_entries(n: int) -> list[AuditEntry]:
+    """Entries as the code before keyed hashes wrote them: plain sha256, no key id."""
+    audit.ensure_head()
+    head = AuditHead.objects.get(pk=audit.HEAD_ID)
+    prev, seq, written = head.last_hash, head.seq, []
+    for i in range(n):
+        seq += 1
+        entry = AuditEntry(seq=seq, at=timezone.now(), action="probe", comment=f"cũ {i}")
+        entry.prev_hash = prev
+        entry.hash = prev = sha256_link(prev, entry)
+        entry.save()
+        written.append(entry)
+    AuditHead.objects.filter(pk=audit.HEAD_ID).update(
+        seq=seq, prev_hash=written[-1].prev_hash, last_hash=prev
+    )
+    return written
+
+
+def test_entries_chained_before_keys_still_verify(db):
+    legacy = write_legacy_entries(3)
+    assert {e.key_id for e in legacy} == {""}
+    world = build_world()
+    advance(world, draft(world), State.SCREENING)
+    keyed = AuditEntry.objects.filter(seq__gt=legacy[-1].seq)
+    assert keyed.count() >= 3 and set(keyed.values_list("key_id", flat=True)) == {
+        audit.keyring().current_id
+    }
+    result = audit.verify()
+    assert result.ok and result.checked == AuditEntry.objects.count()
+    call_command("verify_audit", verbosity=0)
+
+
+def test_key_rotation_old_entries_verify_with_the_old_key_kept(db, settings):
+    settings.AUDIT_HMAC_KEY = "khóa-cũ-0123456789abcdef"
+    old_id = audit.keyring().current_id
+    world = build_world()
+    advance(world, draft(world), State.UNIT_REVIEW)
+    settings.AUDIT_HMAC_KEY = "khóa-mới-fedcba9876543210"
+    settings.AUDIT_HMAC_OLD_KEYS = ["khóa-cũ-0123456789abcdef"]
+    new_id = audit.keyring().current_id
+    assert new_id != old_id
+    advance(world, draft(world), State.UNIT_REVIEW)
+    assert set(AuditEntry.objects.values_list("key_id", flat=True)) == {old_id, new_id}
+    assert audit.verify().ok
+    settings.AUDIT_HMAC_OLD_KEYS = []  # the old key dropped too early
+    result = audit.verify()
+    assert not result.ok and result.problem == "unknown_key" and result.detail == old_id
+    assert result.broken_seq == AuditEntry.objects.order_by("seq").first().seq
+
+
+def test_the_default_key_is_derived_from_the_secret_key(settings):
+    settings.AUDIT_HMAC_KEY = ""
+    settings.SECRET_KEY = "một-khóa-bí-mật"
+    first = audit.keyring()
+    settings.SECRET_KEY = "khóa-khác"
+    assert audit.keyring().current_id != first.current_id
+    settings.AUDIT_HMAC_KEY = audit.derived_key("một-khóa-bí-mật")
+    assert audit.keyring().current_id == first.current_id

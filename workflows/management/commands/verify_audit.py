@@ -20,6 +20,15 @@ class Command(BaseCommand):
             "missing": _("thiếu bản ghi (đã bị xóa)"),
             "link": _("mắt xích không khớp với bản ghi trước"),
             "content": _("nội dung đã bị sửa"),
+            "downgrade": _(
+                "bản ghi được băm không có khóa sau các bản ghi đã có khóa: chuỗi đã bị "
+                "tính lại bởi người không giữ khóa"
+            ),
+            "unknown_key": _(
+                "bản ghi được băm bằng khóa %(key)s không có trong cấu hình "
+                "(AUDIT_HMAC_KEY, AUDIT_HMAC_OLD_KEYS)"
+            )
+            % {"key": result.detail},
         }
         raise CommandError(
             _(
