@@ -208,6 +208,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.verify_audit",
         "schedule": crontab(hour=2, minute=0),
     },
+    # In between: check what was appended since the last signed checkpoint and write a new one.
+    "workflows-audit-checkpoint": {
+        "task": "workflows.audit_checkpoint",
+        "schedule": float(os.environ.get("AUDIT_CHECKPOINT_EVERY_SECONDS", "3600")),
+    },
 }
 
 # The audit chain (workflows/audit.py): entries are chained with HMAC-SHA256 under
@@ -216,6 +221,12 @@ CELERY_BEAT_SCHEDULE = {
 # AUDIT_HMAC_OLD_KEYS (comma-separated): entries name their key, old ones keep verifying.
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", "")
+# Signed checkpoints of the chain, outside the database (workflows/checkpoints.py): appended
+# after every full walk and by the beat job above; mailed to AUDIT_CHECKPOINT_EMAILS when set.
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints")
+)
+AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS", "")
 
 # Notifications: links in e-mails, retries, the sweep, reminders (see notifications/).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

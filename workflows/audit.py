@@ -24,7 +24,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import checkpoints
 from .models import AuditCheck, AuditEntry, AuditHead
 
 logger = logging.getLogger(__name__)
@@ -265,55 +268,104 @@ class Verification:
     last_good_seq: int
     broken_seq: int | None = None
     problem: str = ""
-    detail: str = ""  # the unknown key's id, for the command's message
+    detail: str = ""  # the unknown key's id; the checkpoint file's bad line
+    last_hash: str = GENESIS  # the hash of entry last_good_seq (what a checkpoint records)
+    checkpoint: checkpoints.Checkpoint | None = None  # the one compared with
 
 
-def verify(*, batch: int = 2000) -> Verification:
-    """Walk the chain in order; report the first entry whose link or content does not hold.
+def verify(*, batch: int = 2000, since_checkpoint: bool = False) -> Verification:
+    """Walk the chain in order and compare it with the signed checkpoints kept outside the
+    database; report the first thing that does not hold.
 
     Problems: `missing` (a gap, or the head is ahead of the last entry), `link` (the previous
     hash does not match), `content` (the entry's hash does not match its content), `downgrade`
-    (an entry chained without a key after keyed ones: the chain was re-hashed by someone
-    without the key), `unknown_key` (an entry names a key that is not configured)."""
+    (an entry chained without a key after keyed ones, or after a checkpoint: the chain was
+    re-hashed by someone without the key), `unknown_key` (an entry names a key that is not
+    configured), `rehashed` (a checkpoint's entry now has another hash: the chain was edited
+    and re-hashed), `rolled_back` (the chain ends before the furthest checkpoint: its tail was
+    deleted and its head moved back, or the table was emptied), `checkpoint` (the checkpoint
+    file holds a line this service did not sign).
+
+    `since_checkpoint` walks only from the furthest checkpoint on (its entry must still have
+    its hash): the cheap check the beat job runs between full walks."""
+    try:
+        # Read before the walk starts, so no checkpoint is newer than what the walk sees.
+        known = checkpoints.read()
+    except checkpoints.CheckpointError as exc:
+        return Verification(False, 0, 0, None, "checkpoint", f"{exc.line_number}:{exc.reason}")
+    pins: dict[int, list[checkpoints.Checkpoint]] = {}
+    for cp in known:
+        pins.setdefault(cp.seq, []).append(cp)
+    furthest = max(known, key=lambda c: (c.seq, c.at), default=None)
     keys = keyring().keys
-    prev = GENESIS
-    expected_seq = 1
-    checked = 0
-    last_good = 0
-    keyed = False
+    prev, expected_seq, checked, last_good, keyed, vouched = GENESIS, 1, 0, 0, False, 0
+
+    def fail(seq, problem, detail="", checkpoint=furthest, good=None):
+        return Verification(
+            False,
+            checked,
+            last_good if good is None else good,
+            seq,
+            problem,
+            detail,
+            prev,
+            checkpoint,
+        )
+
+    outer = connection.in_atomic_block
     with transaction.atomic():
-        for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch):
+        if connection.vendor == "postgresql" and not outer:
+            # One snapshot for the walk and the head, whatever is appended meanwhile.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        entries = AuditEntry.objects.order_by("seq")
+        if since_checkpoint and furthest is not None:
+            pinned = AuditEntry.objects.filter(seq=furthest.seq).first()
+            if pinned is None:
+                last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+                if (last or 0) >= furthest.seq:
+                    return fail(furthest.seq, "missing")
+                return fail((last or 0) + 1, "rolled_back", good=last or 0)
+            if pinned.hash != furthest.hash:
+                return fail(furthest.seq, "rehashed")
+            prev, expected_seq, last_good = furthest.hash, furthest.seq + 1, furthest.seq
+            entries = entries.filter(seq__gt=furthest.seq)
+        for entry in entries.iterator(chunk_size=batch):
             if entry.seq != expected_seq:
-                return Verification(False, checked, last_good, expected_seq, "missing")
+                return fail(expected_seq, "missing")
             if entry.prev_hash != prev:
-                return Verification(False, checked, last_good, entry.seq, "link")
+                return fail(entry.seq, "link")
             if entry.key_id:
                 key = keys.get(entry.key_id)
                 if key is None:
-                    return Verification(
-                        False, checked, last_good, entry.seq, "unknown_key", entry.key_id
-                    )
+                    return fail(entry.seq, "unknown_key", entry.key_id)
                 keyed = True
-            elif keyed:
-                return Verification(False, checked, last_good, entry.seq, "downgrade")
+            elif keyed or (furthest is not None and entry.seq > furthest.seq):
+                # Checkpoints exist only since keys do: nothing after one is unkeyed.
+                return fail(entry.seq, "downgrade")
             else:
                 key = None
             if chain_hash(prev, entry_payload(entry), key) != entry.hash:
-                return Verification(False, checked, last_good, entry.seq, "content")
+                return fail(entry.seq, "content")
+            for cp in pins.get(entry.seq, ()):
+                if cp.hash != entry.hash:
+                    # Edited somewhere after the last checkpoint that still matches.
+                    return fail(entry.seq, "rehashed", checkpoint=cp, good=vouched)
+            if entry.seq in pins:
+                vouched = entry.seq
             prev = entry.hash
             last_good = entry.seq
             expected_seq += 1
             checked += 1
         head = AuditHead.objects.filter(pk=HEAD_ID).first()
         if head is not None and head.seq != last_good:
-            return Verification(False, checked, last_good, last_good + 1, "missing")
-    return Verification(True, checked, last_good)
+            return fail(last_good + 1, "missing")
+        if furthest is not None and last_good < furthest.seq:
+            return fail(last_good + 1, "rolled_back")
+    return Verification(True, checked, last_good, last_hash=prev, checkpoint=furthest)
 
 
-def verify_and_record() -> AuditCheck:
-    """Walk the whole chain (verify) and keep the outcome for the auditor's page."""
-    started = timezone.now()
-    result = verify()
+def _record(started, result: Verification) -> AuditCheck:
     return AuditCheck.objects.create(
         checked_at=started,
         ok=result.ok,
@@ -322,7 +374,118 @@ def verify_and_record() -> AuditCheck:
         broken_at=result.broken_seq,
         problem=result.problem,
         detail=result.detail,
+        checkpoint_seq=result.checkpoint.seq if result.checkpoint else None,
+        checkpoint_at=result.checkpoint.at if result.checkpoint else None,
     )
+
+
+def _advance_checkpoint(result: Verification) -> checkpoints.Checkpoint | None:
+    """After a check that found the chain whole: a new checkpoint, if the chain moved on."""
+    if result.last_good_seq == 0:
+        return None
+    if result.checkpoint is not None and result.checkpoint.seq >= result.last_good_seq:
+        return None
+    try:
+        return checkpoints.write(result.last_good_seq, result.last_hash)
+    except OSError:
+        logger.exception("could not write the audit checkpoint to %s", checkpoints.path())
+        return None
+
+
+def verify_and_record() -> AuditCheck:
+    """Walk the whole chain (verify), keep the outcome for the auditor's page, and write a
+    signed checkpoint outside the database when it is whole (alert the auditors when not)."""
+    started = timezone.now()
+    result = verify()
+    check = _record(started, result)
+    if result.ok:
+        _advance_checkpoint(result)
+    else:
+        checkpoints.mail_alarm(describe(check))
+    return check
+
+
+def checkpoint() -> Verification:
+    """The beat job between full walks: check the entries since the furthest checkpoint and
+    write a new one; a broken chain is recorded for the auditor's page and mailed."""
+    started = timezone.now()
+    result = verify(since_checkpoint=True)
+    if result.ok:
+        _advance_checkpoint(result)
+    else:
+        checkpoints.mail_alarm(describe(_record(started, result)))
+    return result
+
+
+CHECKPOINT_REASONS = {
+    "malformed": gettext_lazy("sai định dạng"),
+    "another database": gettext_lazy("của một cơ sở dữ liệu khác"),
+    "unknown key": gettext_lazy("ký bằng khóa không có trong cấu hình"),
+    "bad signature": gettext_lazy("chữ ký sai"),
+}
+
+
+def describe(check: AuditCheck) -> str:
+    """The outcome of a check in a sentence (the command's output, the alarm e-mail)."""
+    if check.ok:
+        return _("Nhật ký toàn vẹn: đã kiểm tra %(n)s bản ghi, đến bản ghi số %(seq)s.") % {
+            "n": check.checked,
+            "seq": check.verified_up_to,
+        }
+    if check.problem == "checkpoint":
+        line, _sep, reason = check.detail.partition(":")
+        return _(
+            "Tệp điểm mốc của nhật ký (%(path)s) đã bị sửa: dòng %(line)s không phải điểm mốc "
+            "do hệ thống ký (%(reason)s)."
+        ) % {
+            "path": checkpoints.path(),
+            "line": line,
+            "reason": CHECKPOINT_REASONS.get(reason, reason),
+        }
+    at = (
+        timezone.localtime(check.checkpoint_at).strftime("%d/%m/%Y %H:%M")
+        if check.checkpoint_at
+        else ""
+    )
+    problems = {
+        "missing": _("thiếu bản ghi (đã bị xóa)"),
+        "link": _("mắt xích không khớp với bản ghi trước"),
+        "content": _("nội dung đã bị sửa"),
+        "downgrade": _(
+            "bản ghi được băm không có khóa sau các bản ghi đã có khóa: chuỗi đã bị "
+            "tính lại bởi người không giữ khóa"
+        ),
+        "unknown_key": _(
+            "bản ghi được băm bằng khóa %(key)s không có trong cấu hình "
+            "(AUDIT_HMAC_KEY, AUDIT_HMAC_OLD_KEYS)"
+        )
+        % {"key": check.detail},
+        "rehashed": (
+            _(
+                "mã băm của bản ghi số %(cp)s khác với điểm mốc đã ký lúc %(at)s: chuỗi đã bị "
+                "sửa ở sau bản ghi số %(good)s rồi tính lại"
+            )
+            if check.verified_up_to
+            else _(
+                "mã băm của bản ghi số %(cp)s khác với điểm mốc đã ký lúc %(at)s: chuỗi đã bị "
+                "sửa rồi tính lại"
+            )
+        )
+        % {"cp": check.checkpoint_seq, "at": at, "good": check.verified_up_to},
+        "rolled_back": _(
+            "chuỗi chỉ còn đến bản ghi số %(good)s, nhưng điểm mốc đã ký lúc %(at)s ghi nhận "
+            "chuỗi đã đến bản ghi số %(cp)s: các bản ghi cuối đã bị xóa và đầu chuỗi bị "
+            "quay lui (hoặc bảng đã bị xóa sạch)"
+        )
+        % {"cp": check.checkpoint_seq, "at": at, "good": check.verified_up_to},
+    }
+    return _(
+        "Nhật ký bị phá vỡ tại bản ghi số %(seq)s: %(problem)s. Toàn vẹn đến bản ghi số %(good)s."
+    ) % {
+        "seq": check.broken_at,
+        "problem": problems.get(check.problem, check.problem),
+        "good": check.verified_up_to,
+    }
 
 
 def last_check() -> AuditCheck | None:

@@ -796,6 +796,9 @@ class AuditCheck(models.Model):
     broken_at = models.BigIntegerField(_("đứt tại mục"), null=True, blank=True)
     problem = models.CharField(_("lỗi"), max_length=20, blank=True)
     detail = models.CharField(_("chi tiết"), max_length=64, blank=True, default="")
+    # The signed checkpoint (kept outside the database) the chain was compared with.
+    checkpoint_seq = models.BigIntegerField(_("điểm mốc tại mục"), null=True, blank=True)
+    checkpoint_at = models.DateTimeField(_("thời điểm của điểm mốc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần kiểm tra chuỗi nhật ký")
@@ -805,6 +808,11 @@ class AuditCheck(models.Model):
     def __str__(self) -> str:
         state = _("toàn vẹn") if self.ok else _("bị đứt")
         return f"{timezone.localtime(self.checked_at):%d/%m/%Y %H:%M} — {state}"
+
+    @property
+    def checkpoint_line(self) -> str:
+        """For problem `checkpoint`: the checkpoint file's line that is not signed."""
+        return self.detail.partition(":")[0]
 
 
 class IdempotencyKey(models.Model):

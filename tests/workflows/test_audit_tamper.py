@@ -6,6 +6,7 @@ chain stood, and the hash was an unkeyed sha256 anyone could recompute.
 """
 
 import hashlib
+import json
 from contextlib import contextmanager
 
 import pytest
@@ -13,10 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError
+from django.urls import reverse
 from django.utils import timezone
 
-from workflows import audit, services
-from workflows.models import AuditEntry, AuditHead, State
+from workflows import audit, checkpoints, services, tasks
+from workflows.models import AuditCheck, AuditEntry, AuditHead, State
 
 from .conftest import advance, build_world, draft
 
@@ -151,16 +153,20 @@ def sha256_link(prev: str, entry: AuditEntry) -> str:
     return hashlib.sha256((prev + audit.entry_payload(entry)).encode("utf-8")).hexdigest()
 
 
-def rewrite(from_seq: int, *, comment: str | None = None, blank_keys: bool = True) -> None:
-    """Edit entry `from_seq` (its comment) and re-hash it and everything after it with plain
-    sha256, then move the head to match: a chain that holds together on its own."""
+def rewrite(
+    edit_seq: int, *, comment: str, from_seq: int | None = None, blank_keys: bool = True
+) -> None:
+    """Edit entry `edit_seq` (its comment) and re-hash the chain with plain sha256 from
+    `from_seq` (default: the edited entry) to the end, then move the head to match: a chain
+    that holds together on its own."""
+    from_seq = edit_seq if from_seq is None else from_seq
     entries = list(AuditEntry.objects.order_by("seq"))
     prev = audit.GENESIS
     with connection.cursor() as cursor:
         bypass_triggers(cursor)
         for entry in entries:
             if entry.seq >= from_seq:
-                if entry.seq == from_seq and comment is not None:
+                if entry.seq == edit_seq:
                     entry.comment = comment
                 entry.prev_hash = prev
                 entry.hash = sha256_link(prev, entry)
@@ -228,14 +234,20 @@ def test_key_rotation_old_entries_verify_with_the_old_key_kept(db, settings):
     old_id = audit.keyring().current_id
     world = build_world()
     advance(world, draft(world), State.UNIT_REVIEW)
+    call_command("verify_audit", verbosity=0)  # a checkpoint signed with the old key
     settings.AUDIT_HMAC_KEY = "khóa-mới-fedcba9876543210"
     settings.AUDIT_HMAC_OLD_KEYS = ["khóa-cũ-0123456789abcdef"]
     new_id = audit.keyring().current_id
     assert new_id != old_id
     advance(world, draft(world), State.UNIT_REVIEW)
     assert set(AuditEntry.objects.values_list("key_id", flat=True)) == {old_id, new_id}
-    assert audit.verify().ok
+    assert audit.verify().ok  # the entries and the checkpoint under the old key still hold
+    call_command("verify_audit", verbosity=0)
+    assert [c.key_id for c in checkpoints.read()] == [old_id, new_id]
     settings.AUDIT_HMAC_OLD_KEYS = []  # the old key dropped too early
+    result = audit.verify()
+    assert not result.ok and result.problem == "checkpoint"  # its checkpoint cannot be checked
+    checkpoints.path().unlink()
     result = audit.verify()
     assert not result.ok and result.problem == "unknown_key" and result.detail == old_id
     assert result.broken_seq == AuditEntry.objects.order_by("seq").first().seq
@@ -249,3 +261,126 @@ def test_the_default_key_is_derived_from_the_secret_key(settings):
     assert audit.keyring().current_id != first.current_id
     settings.AUDIT_HMAC_KEY = audit.derived_key("một-khóa-bí-mật")
     assert audit.keyring().current_id == first.current_id
+
+
+# ---------------------------------------------------------------------------------------------
+# Signed checkpoints outside the database: where the chain stood
+
+
+def cut_tail(n: int) -> int:
+    """Delete the last `n` entries and move the head back onto the one before: a chain that
+    holds together on its own. Returns the new last seq."""
+    last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0] - n
+    last = AuditEntry.objects.filter(seq=last_seq).first()
+    with connection.cursor() as cursor:
+        bypass_triggers(cursor)
+        cursor.execute("DELETE FROM workflows_auditentry WHERE seq > %s", [last_seq])
+        cursor.execute(
+            "UPDATE workflows_audithead SET seq = %s, prev_hash = %s, last_hash = %s",
+            [
+                last_seq,
+                last.prev_hash if last else audit.GENESIS,
+                last.hash if last else audit.GENESIS,
+            ],
+        )
+    return last_seq
+
+
+def test_a_deleted_tail_and_a_rolled_back_head_are_caught_by_the_checkpoint(world, client):
+    advance(world, draft(world), State.IMPLEMENTING)
+    call_command("verify_audit", verbosity=0)  # the chain is whole: a checkpoint is written
+    stood_at = AuditEntry.objects.count()
+    last = cut_tail(2)
+    result = audit.verify()
+    assert not result.ok and result.problem == "rolled_back"
+    assert result.broken_seq == last + 1 and result.last_good_seq == last
+    assert result.checkpoint.seq == stood_at
+    with pytest.raises(CommandError, match=f"điểm mốc .* bản ghi số {stood_at}"):
+        call_command("verify_audit")
+    check = AuditCheck.objects.order_by("-pk").first()
+    assert check.problem == "rolled_back" and check.checkpoint_seq == stood_at
+    client.force_login(world.auditor)
+    body = client.get(reverse("workflows:audit_chain")).content.decode()
+    assert f"nguyên vẹn đến mục #{last}" in body
+    assert "điểm mốc đã ký lúc" in body and f"đã đến mục #{stood_at}" in body
+    assert len(checkpoints.read()) == 1  # a broken chain is never checkpointed
+
+
+def test_an_emptied_table_and_a_reset_head_are_caught_by_the_checkpoint(world):
+    advance(world, draft(world), State.SCREENING)
+    call_command("verify_audit", verbosity=0)
+    cut_tail(AuditEntry.objects.count())  # as TRUNCATE would, had the trigger not refused it
+    assert not AuditEntry.objects.exists()
+    result = audit.verify()
+    assert not result.ok and result.problem == "rolled_back" and result.broken_seq == 1
+
+
+def test_an_edited_and_wholly_rehashed_chain_is_caught_by_the_checkpoint(world, client):
+    initiative = advance(world, draft(world), State.SCREENING)
+    call_command("verify_audit", verbosity=0)
+    first = AuditEntry.objects.count()
+    services.perform(initiative.pk, "accept", actor=world.reviewer)
+    call_command("verify_audit", verbosity=0)
+    second = AuditEntry.objects.count()
+    advance(world, draft(world), State.UNIT_REVIEW)
+    assert [c.seq for c in checkpoints.read()] == [first, second]
+    # Edit an entry between the two checkpoints and re-hash the whole chain, keys dropped:
+    # it holds together, but no longer meets the first checkpoint.
+    rewrite(first + 1, comment="sửa lén", from_seq=1)
+    result = audit.verify()
+    assert not result.ok and result.problem == "rehashed"
+    assert result.broken_seq == first and result.last_good_seq == 0
+    assert result.checkpoint.seq == first
+    with pytest.raises(CommandError, match=f"bản ghi số {first} khác với điểm mốc"):
+        call_command("verify_audit")
+    client.force_login(world.auditor)
+    body = client.get(reverse("workflows:audit_chain")).content.decode()
+    assert f"Mã băm của mục #{first} khác với điểm mốc đã ký lúc" in body
+    # The beat job's short check (from the furthest checkpoint on) sees it too.
+    assert tasks.audit_checkpoint() is False
+
+
+def test_the_beat_job_checks_what_came_since_the_checkpoint_and_signs_a_new_one(
+    world, settings, mailoutbox
+):
+    assert settings.CELERY_BEAT_SCHEDULE["workflows-audit-checkpoint"]["task"] == (
+        tasks.audit_checkpoint.name
+    )
+    settings.AUDIT_CHECKPOINT_EMAILS = ["kiemtra@example.org"]
+    initiative = advance(world, draft(world), State.SCREENING)
+    assert tasks.audit_checkpoint() is True
+    head = AuditHead.objects.get(pk=audit.HEAD_ID)
+    (written,) = checkpoints.read()
+    assert (written.seq, written.hash) == (head.seq, head.last_hash)
+    assert tasks.audit_checkpoint() is True and len(checkpoints.read()) == 1  # nothing new
+    (mail,) = mailoutbox
+    assert mail.to == ["kiemtra@example.org"] and f"#{head.seq}" in mail.subject
+    assert written.line in mail.body
+    services.perform(initiative.pk, "accept", actor=world.reviewer)
+    assert tasks.audit_checkpoint() is True
+    assert [c.seq for c in checkpoints.read()] == [head.seq, head.seq + 1]
+    # The file is JSON lines, each signed.
+    lines = checkpoints.path().read_text().splitlines()
+    assert [set(json.loads(x)) for x in lines] == [
+        {"seq", "hash", "at", "database", "key_id", "sig"}
+    ] * 2
+    cut_tail(1)
+    assert tasks.audit_checkpoint() is False
+    check = AuditCheck.objects.get()  # recorded for the auditor's page
+    assert not check.ok and check.problem == "rolled_back"
+    assert len(checkpoints.read()) == 2  # no checkpoint hides the rollback
+    assert mailoutbox[-1].subject == "Chuỗi nhật ký bị phá vỡ"
+    assert "điểm mốc" in mailoutbox[-1].body
+
+
+def test_a_checkpoint_line_the_service_did_not_sign_is_reported(world):
+    advance(world, draft(world), State.UNIT_REVIEW)
+    call_command("verify_audit", verbosity=0)
+    (good,) = checkpoints.path().read_text().splitlines()
+    forged = json.loads(good) | {"seq": 1}  # "the chain only ever reached #1"
+    with checkpoints.path().open("a") as f:
+        f.write(json.dumps(forged) + "\n")
+    result = audit.verify()
+    assert not result.ok and result.problem == "checkpoint" and result.detail == "2:bad signature"
+    with pytest.raises(CommandError, match="dòng 2 .*chữ ký sai"):
+        call_command("verify_audit")
