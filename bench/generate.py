@@ -38,7 +38,7 @@ from viewflow.workflow.token import Token  # noqa: E402
 from accounts.models import User  # noqa: E402
 from notifications.models import Outbox  # noqa: E402
 from units.models import Membership, Role, Unit, UnitKind  # noqa: E402
-from workflows import audit  # noqa: E402
+from workflows import audit, checkpoints  # noqa: E402
 from workflows.flows import InitiativeFlow  # noqa: E402
 from workflows.models import (  # noqa: E402
     DEFAULT_CRITERIA,
@@ -591,6 +591,7 @@ def main(argv: list[str]) -> None:
     _setup.fresh_database()
     call_command("migrate", verbosity=0)
     call_command("flush", verbosity=0, interactive=False)
+    checkpoints.set_aside()  # a new chain: the old one's checkpoints no longer apply
     Gen(args).run()
 
 

@@ -143,6 +143,19 @@ def read() -> list[Checkpoint]:
     return found
 
 
+def set_aside() -> Path | None:
+    """When the database's chain is deliberately replaced (a benchmark's generated dataset, a
+    developer starting over): keep the old checkpoints under another name, so they are not
+    compared with a chain they never saw. Returns the new name (None when there was no file)."""
+    target = path()
+    if not target.exists():
+        return None
+    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    kept = target.with_name(f"{target.name}.{stamp}.set-aside")
+    target.rename(kept)
+    return kept
+
+
 def furthest() -> Checkpoint | None:
     """The checkpoint with the highest seq: the furthest the chain is known to have reached
     (a later one with a lower seq, written after a rollback, cannot hide it)."""

@@ -384,3 +384,11 @@ def test_a_checkpoint_line_the_service_did_not_sign_is_reported(world):
     assert not result.ok and result.problem == "checkpoint" and result.detail == "2:bad signature"
     with pytest.raises(CommandError, match="dòng 2 .*chữ ký sai"):
         call_command("verify_audit")
+
+
+def test_a_chain_replaced_on_purpose_sets_its_checkpoints_aside(world):
+    advance(world, draft(world), State.UNIT_REVIEW)
+    call_command("verify_audit", verbosity=0)
+    kept = checkpoints.set_aside()
+    assert kept.exists() and not checkpoints.path().exists() and checkpoints.read() == []
+    assert checkpoints.set_aside() is None
