@@ -38,7 +38,7 @@ from viewflow.workflow.token import Token  # noqa: E402
 from accounts.models import User  # noqa: E402
 from notifications.models import Outbox  # noqa: E402
 from units.models import Membership, Role, Unit, UnitKind  # noqa: E402
-from workflows import audit  # noqa: E402
+from workflows import audit, checkpoints  # noqa: E402
 from workflows.flows import InitiativeFlow  # noqa: E402
 from workflows.models import (  # noqa: E402
     DEFAULT_CRITERIA,
@@ -303,6 +303,7 @@ class Gen:
         fields = list(Field.values)
         seq = 0
         prev_hash = audit.GENESIS
+        ring = audit.keyring()  # the chain as the door writes it: keyed
         self.counts = {"initiatives": 0, "tasks": 0, "audit": 0, "outbox": 0}
         before_last = audit.GENESIS
         for year in self.years:
@@ -539,7 +540,10 @@ class Gen:
                 seq += 1
                 entry.seq = seq
                 entry.prev_hash = before_last = prev_hash
-                entry.hash = prev_hash = audit.chain_hash(prev_hash, audit.entry_payload(entry))
+                entry.key_id = ring.current_id
+                entry.hash = prev_hash = audit.chain_hash(
+                    prev_hash, audit.entry_payload(entry), ring.current
+                )
             AuditEntry.objects.bulk_create(year_entries, batch_size=BATCH)
             self.counts["audit"] += len(year_entries)
             print(f"  {year}: {self.counts['initiatives']} initiatives so far", flush=True)
@@ -587,6 +591,7 @@ def main(argv: list[str]) -> None:
     _setup.fresh_database()
     call_command("migrate", verbosity=0)
     call_command("flush", verbosity=0, interactive=False)
+    checkpoints.set_aside()  # a new chain: the old one's checkpoints no longer apply
     Gen(args).run()
 
 

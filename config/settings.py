@@ -111,6 +111,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The service may run as a role that does not own the audit trail (workflows/dbroles.py):
+# DATABASE_URL then names that role, MIGRATE_DATABASE_URL the owner (manage.py uses it for
+# migrate and grant_app_role), and migrate re-grants APP_DATABASE_ROLE its privileges.
+APP_DATABASE_ROLE = os.environ.get("APP_DATABASE_ROLE", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (runserver threads, in-process tasks) must wait, not fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -222,7 +226,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.expire_exports",
         "schedule": crontab(minute=20),
     },
+    # In between: check what was appended since the last signed checkpoint and write a new one.
+    "workflows-audit-checkpoint": {
+        "task": "workflows.audit_checkpoint",
+        "schedule": float(os.environ.get("AUDIT_CHECKPOINT_EVERY_SECONDS", "3600")),
+    },
 }
+
+# The audit chain (workflows/audit.py): entries are chained with HMAC-SHA256 under
+# AUDIT_HMAC_KEY (by default a key derived from SECRET_KEY: set a key of its own in production,
+# kept outside the database). To rotate, set the new key and move the old one to
+# AUDIT_HMAC_OLD_KEYS (comma-separated): entries name their key, old ones keep verifying.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", "")
+# Signed checkpoints of the chain, outside the database (workflows/checkpoints.py): appended
+# after every full walk and by the beat job above; mailed to AUDIT_CHECKPOINT_EMAILS when set.
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "audit-checkpoints")
+)
+AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS", "")
 
 # Notifications: links in e-mails, retries, the sweep, reminders (see notifications/).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -17,3 +17,9 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(settings, tmp_path):
+    # Each test's chain starts empty: so do its signed checkpoints (workflows/checkpoints.py).
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"

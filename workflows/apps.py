@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,3 +22,18 @@ class WorkflowsConfig(AppConfig):
         builder = "workflows.demo.build_demo_campaigns"
         if builder not in demo.DEMO_BUILDERS:
             demo.DEMO_BUILDERS.append(builder)
+
+        post_migrate.connect(_grant_app_role, sender=self)
+
+
+def _grant_app_role(sender, using, **kwargs) -> None:
+    """After every migrate (run as the owner), give APP_DATABASE_ROLE its privileges again, so
+    new tables reach it and the audit tables keep their narrower grants."""
+    from django.conf import settings
+    from django.db import connections
+
+    from . import dbroles
+
+    role = settings.APP_DATABASE_ROLE
+    if role and connections[using].vendor == "postgresql":
+        dbroles.grant(connections[using], role)

@@ -1,21 +1,33 @@
 """The append-only, hash-chained audit trail.
 
-Each entry's hash is sha256(previous hash + the entry's canonical payload). On PostgreSQL one
-statement advances the chain head and inserts the entry, so concurrent appends queue on the
-head's row lock and read the latest hash after the wait (no forks under READ COMMITTED).
+Each entry's hash is HMAC-SHA256(key, previous hash + the entry's canonical payload); the key
+comes from the environment (AUDIT_HMAC_KEY; by default derived from SECRET_KEY), never from the
+database, so someone who can write the table (and read this code) cannot re-hash a rewritten
+chain. Each entry names its key by a fingerprint (`key_id`), so keys can be rotated: the new key
+chains new entries, old keys (AUDIT_HMAC_OLD_KEYS) still verify the entries they chained.
+Entries written before keys existed have an empty key_id and plain sha256.
+
+Appending locks the chain head's row first (SELECT … FOR UPDATE: concurrent appends queue there
+and read the latest hash after the wait, so the chain never forks under READ COMMITTED), then
+one statement advances the head and inserts the entry.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import checkpoints
 from .models import AuditCheck, AuditEntry, AuditHead
 
 logger = logging.getLogger(__name__)
@@ -92,32 +104,88 @@ def entry_payload(entry: AuditEntry) -> str:
     )
 
 
-def chain_hash(prev_hash: str, payload: str) -> str:
-    return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
+def chain_hash(prev_hash: str, payload: str, key: bytes | None = None) -> str:
+    """The link: HMAC-SHA256 with `key`; plain sha256 without one (entries before keys)."""
+    message = (prev_hash + payload).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _ensure_head() -> None:
+def key_id(key: bytes) -> str:
+    """A key's public name: a fingerprint, so an entry says which key chained it without
+    anyone having to keep names and keys in step."""
+    return hashlib.sha256(b"dvk-audit-key-id:" + key).hexdigest()[:12]
+
+
+def derived_key(secret_key: str) -> str:
+    """The key used when AUDIT_HMAC_KEY is not set (development): derived from SECRET_KEY."""
+    return hmac.new(secret_key.encode("utf-8"), b"dvk-audit-hmac-key", hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current_id: str
+    keys: dict[str, bytes]
+
+    @property
+    def current(self) -> bytes:
+        return self.keys[self.current_id]
+
+
+def keyring() -> Keyring:
+    """The key that chains new entries and every key that still verifies old ones."""
+    current = (settings.AUDIT_HMAC_KEY or derived_key(settings.SECRET_KEY)).encode("utf-8")
+    keys = {key_id(k.encode("utf-8")): k.encode("utf-8") for k in settings.AUDIT_HMAC_OLD_KEYS}
+    keys[key_id(current)] = current
+    return Keyring(key_id(current), keys)
+
+
+def ensure_head() -> None:
+    """The chain head's row (migration 0002 creates it; the restricted role cannot)."""
     AuditHead.objects.get_or_create(pk=HEAD_ID)
 
+
+_PG_LOCK_HEAD = "SELECT seq, last_hash FROM workflows_audithead WHERE id = %s FOR UPDATE"
 
 _PG_APPEND = """
 WITH head AS (
     UPDATE workflows_audithead
-       SET seq = seq + 1, prev_hash = last_hash,
-           last_hash = encode(sha256(convert_to(last_hash || replace(%(payload)s, '"__SEQ__"',
-                              (seq + 1)::text), 'UTF8')), 'hex')
-     WHERE id = %(head)s
- RETURNING seq, prev_hash, last_hash
+       SET seq = %(seq)s, prev_hash = last_hash, last_hash = %(hash)s
+     WHERE id = %(head)s AND seq = %(seq)s - 1 AND last_hash = %(prev_hash)s
+ RETURNING seq, prev_hash
 )
 INSERT INTO workflows_auditentry
     (seq, at, initiative_id, actor_id, on_behalf_of_id, role, unit_id, action, from_state,
-     to_state, comment, changes, request_id, ip, subject_type, subject_id, prev_hash, hash)
+     to_state, comment, changes, request_id, ip, subject_type, subject_id, prev_hash, hash,
+     key_id)
 SELECT head.seq, %(at)s, %(initiative_id)s, %(actor_id)s, %(on_behalf_of_id)s, %(role)s,
        %(unit_id)s, %(action)s, %(from_state)s, %(to_state)s, %(comment)s, %(changes)s,
-       %(request_id)s, %(ip)s, %(subject_type)s, %(subject_id)s, head.prev_hash, head.last_hash
+       %(request_id)s, %(ip)s, %(subject_type)s, %(subject_id)s, head.prev_hash, %(hash)s,
+       %(key_id)s
   FROM head
-RETURNING id, seq
+RETURNING id
 """
+
+
+def _lock_head() -> tuple[int, str]:
+    """The head's seq and last hash, its row locked until the transaction ends."""
+    for _attempt in range(2):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_PG_LOCK_HEAD, [HEAD_ID])
+                row = cursor.fetchone()
+        else:  # SQLite: the change's write already holds the database lock
+            row = (
+                AuditHead.objects.select_for_update()
+                .filter(pk=HEAD_ID)
+                .values_list("seq", "last_hash")
+                .first()
+            )
+        if row is not None:
+            return row
+        ensure_head()
+    raise RuntimeError("the audit chain head is missing")
 
 
 @dataclass(frozen=True)
@@ -162,33 +230,34 @@ def append(
         subject_type=subject_type,
         subject_id=subject_id,
     )
+    ring = keyring()
+    # The head is locked before its hash is read: whoever appends next waits here and then
+    # chains onto this entry.
+    prev_seq, prev_hash = _lock_head()
+    seq = prev_seq + 1
+    digest = chain_hash(prev_hash, canonical_payload(seq=seq, **fields), ring.current)
     if connection.vendor == "postgresql":
-        # The seq is only known inside the statement: the payload carries a placeholder that
-        # SQL swaps for it before hashing (canonical_payload writes numbers without quotes).
-        payload = canonical_payload(seq="__SEQ__", **fields)
         with connection.cursor() as cursor:
-            params = {
-                **fields,
-                "payload": payload,
-                "head": HEAD_ID,
-                "changes": json.dumps(fields["changes"], ensure_ascii=False),
-            }
-            cursor.execute(_PG_APPEND, params)
+            cursor.execute(
+                _PG_APPEND,
+                {
+                    **fields,
+                    "changes": json.dumps(fields["changes"], ensure_ascii=False),
+                    "head": HEAD_ID,
+                    "seq": seq,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                    "key_id": ring.current_id,
+                },
+            )
             row = cursor.fetchone()
-            if row is None:
-                _ensure_head()
-                cursor.execute(_PG_APPEND, params)
-                row = cursor.fetchone()
-        return Appended(id=row[0], seq=row[1])
-    # SQLite: the change's write already holds the database lock, so read-then-write is safe.
-    head = AuditHead.objects.select_for_update().filter(pk=HEAD_ID).first()
-    if head is None:
-        _ensure_head()
-        head = AuditHead.objects.get(pk=HEAD_ID)
-    seq = head.seq + 1
-    digest = chain_hash(head.last_hash, canonical_payload(seq=seq, **fields))
-    entry = AuditEntry.objects.create(seq=seq, prev_hash=head.last_hash, hash=digest, **fields)
-    AuditHead.objects.filter(pk=HEAD_ID).update(seq=seq, prev_hash=head.last_hash, last_hash=digest)
+        if row is None:  # cannot happen while the row lock holds; never write a fork
+            raise RuntimeError("the audit chain head moved under its lock")
+        return Appended(id=row[0], seq=seq)
+    entry = AuditEntry.objects.create(
+        seq=seq, prev_hash=prev_hash, hash=digest, key_id=ring.current_id, **fields
+    )
+    AuditHead.objects.filter(pk=HEAD_ID).update(seq=seq, prev_hash=prev_hash, last_hash=digest)
     return Appended(id=entry.pk, seq=seq)
 
 
@@ -199,36 +268,104 @@ class Verification:
     last_good_seq: int
     broken_seq: int | None = None
     problem: str = ""
+    detail: str = ""  # the unknown key's id; the checkpoint file's bad line
+    last_hash: str = GENESIS  # the hash of entry last_good_seq (what a checkpoint records)
+    checkpoint: checkpoints.Checkpoint | None = None  # the one compared with
 
 
-def verify(*, batch: int = 2000) -> Verification:
-    """Walk the chain in order; report the first entry whose link or content does not hold."""
-    prev = GENESIS
-    expected_seq = 1
-    checked = 0
-    last_good = 0
+def verify(*, batch: int = 2000, since_checkpoint: bool = False) -> Verification:
+    """Walk the chain in order and compare it with the signed checkpoints kept outside the
+    database; report the first thing that does not hold.
+
+    Problems: `missing` (a gap, or the head is ahead of the last entry), `link` (the previous
+    hash does not match), `content` (the entry's hash does not match its content), `downgrade`
+    (an entry chained without a key after keyed ones, or after a checkpoint: the chain was
+    re-hashed by someone without the key), `unknown_key` (an entry names a key that is not
+    configured), `rehashed` (a checkpoint's entry now has another hash: the chain was edited
+    and re-hashed), `rolled_back` (the chain ends before the furthest checkpoint: its tail was
+    deleted and its head moved back, or the table was emptied), `checkpoint` (the checkpoint
+    file holds a line this service did not sign).
+
+    `since_checkpoint` walks only from the furthest checkpoint on (its entry must still have
+    its hash): the cheap check the beat job runs between full walks."""
+    try:
+        # Read before the walk starts, so no checkpoint is newer than what the walk sees.
+        known = checkpoints.read()
+    except checkpoints.CheckpointError as exc:
+        return Verification(False, 0, 0, None, "checkpoint", f"{exc.line_number}:{exc.reason}")
+    pins: dict[int, list[checkpoints.Checkpoint]] = {}
+    for cp in known:
+        pins.setdefault(cp.seq, []).append(cp)
+    furthest = max(known, key=lambda c: (c.seq, c.at), default=None)
+    keys = keyring().keys
+    prev, expected_seq, checked, last_good, keyed, vouched = GENESIS, 1, 0, 0, False, 0
+
+    def fail(seq, problem, detail="", checkpoint=furthest, good=None):
+        return Verification(
+            False,
+            checked,
+            last_good if good is None else good,
+            seq,
+            problem,
+            detail,
+            prev,
+            checkpoint,
+        )
+
+    outer = connection.in_atomic_block
     with transaction.atomic():
-        for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch):
+        if connection.vendor == "postgresql" and not outer:
+            # One snapshot for the walk and the head, whatever is appended meanwhile.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        entries = AuditEntry.objects.order_by("seq")
+        if since_checkpoint and furthest is not None:
+            pinned = AuditEntry.objects.filter(seq=furthest.seq).first()
+            if pinned is None:
+                last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+                if (last or 0) >= furthest.seq:
+                    return fail(furthest.seq, "missing")
+                return fail((last or 0) + 1, "rolled_back", good=last or 0)
+            if pinned.hash != furthest.hash:
+                return fail(furthest.seq, "rehashed")
+            prev, expected_seq, last_good = furthest.hash, furthest.seq + 1, furthest.seq
+            entries = entries.filter(seq__gt=furthest.seq)
+        for entry in entries.iterator(chunk_size=batch):
             if entry.seq != expected_seq:
-                return Verification(False, checked, last_good, expected_seq, "missing")
+                return fail(expected_seq, "missing")
             if entry.prev_hash != prev:
-                return Verification(False, checked, last_good, entry.seq, "link")
-            if chain_hash(prev, entry_payload(entry)) != entry.hash:
-                return Verification(False, checked, last_good, entry.seq, "content")
+                return fail(entry.seq, "link")
+            if entry.key_id:
+                key = keys.get(entry.key_id)
+                if key is None:
+                    return fail(entry.seq, "unknown_key", entry.key_id)
+                keyed = True
+            elif keyed or (furthest is not None and entry.seq > furthest.seq):
+                # Checkpoints exist only since keys do: nothing after one is unkeyed.
+                return fail(entry.seq, "downgrade")
+            else:
+                key = None
+            if chain_hash(prev, entry_payload(entry), key) != entry.hash:
+                return fail(entry.seq, "content")
+            for cp in pins.get(entry.seq, ()):
+                if cp.hash != entry.hash:
+                    # Edited somewhere after the last checkpoint that still matches.
+                    return fail(entry.seq, "rehashed", checkpoint=cp, good=vouched)
+            if entry.seq in pins:
+                vouched = entry.seq
             prev = entry.hash
             last_good = entry.seq
             expected_seq += 1
             checked += 1
         head = AuditHead.objects.filter(pk=HEAD_ID).first()
         if head is not None and head.seq != last_good:
-            return Verification(False, checked, last_good, last_good + 1, "missing")
-    return Verification(True, checked, last_good)
+            return fail(last_good + 1, "missing")
+        if furthest is not None and last_good < furthest.seq:
+            return fail(last_good + 1, "rolled_back")
+    return Verification(True, checked, last_good, last_hash=prev, checkpoint=furthest)
 
 
-def verify_and_record() -> AuditCheck:
-    """Walk the whole chain (verify) and keep the outcome for the auditor's page."""
-    started = timezone.now()
-    result = verify()
+def _record(started, result: Verification) -> AuditCheck:
     return AuditCheck.objects.create(
         checked_at=started,
         ok=result.ok,
@@ -236,7 +373,119 @@ def verify_and_record() -> AuditCheck:
         verified_up_to=result.last_good_seq,
         broken_at=result.broken_seq,
         problem=result.problem,
+        detail=result.detail,
+        checkpoint_seq=result.checkpoint.seq if result.checkpoint else None,
+        checkpoint_at=result.checkpoint.at if result.checkpoint else None,
     )
+
+
+def _advance_checkpoint(result: Verification) -> checkpoints.Checkpoint | None:
+    """After a check that found the chain whole: a new checkpoint, if the chain moved on."""
+    if result.last_good_seq == 0:
+        return None
+    if result.checkpoint is not None and result.checkpoint.seq >= result.last_good_seq:
+        return None
+    try:
+        return checkpoints.write(result.last_good_seq, result.last_hash)
+    except OSError:
+        logger.exception("could not write the audit checkpoint to %s", checkpoints.path())
+        return None
+
+
+def verify_and_record() -> AuditCheck:
+    """Walk the whole chain (verify), keep the outcome for the auditor's page, and write a
+    signed checkpoint outside the database when it is whole (alert the auditors when not)."""
+    started = timezone.now()
+    result = verify()
+    check = _record(started, result)
+    if result.ok:
+        _advance_checkpoint(result)
+    else:
+        checkpoints.mail_alarm(describe(check))
+    return check
+
+
+def checkpoint() -> Verification:
+    """The beat job between full walks: check the entries since the furthest checkpoint and
+    write a new one; a broken chain is recorded for the auditor's page and mailed."""
+    started = timezone.now()
+    result = verify(since_checkpoint=True)
+    if result.ok:
+        _advance_checkpoint(result)
+    else:
+        checkpoints.mail_alarm(describe(_record(started, result)))
+    return result
+
+
+CHECKPOINT_REASONS = {
+    "malformed": gettext_lazy("sai định dạng"),
+    "another database": gettext_lazy("của một cơ sở dữ liệu khác"),
+    "unknown key": gettext_lazy("ký bằng khóa không có trong cấu hình"),
+    "bad signature": gettext_lazy("chữ ký sai"),
+}
+
+
+def describe(check: AuditCheck) -> str:
+    """The outcome of a check in a sentence (the command's output, the alarm e-mail)."""
+    if check.ok:
+        return _("Nhật ký toàn vẹn: đã kiểm tra %(n)s bản ghi, đến bản ghi số %(seq)s.") % {
+            "n": check.checked,
+            "seq": check.verified_up_to,
+        }
+    if check.problem == "checkpoint":
+        line, _sep, reason = check.detail.partition(":")
+        return _(
+            "Tệp điểm mốc của nhật ký (%(path)s) đã bị sửa: dòng %(line)s không phải điểm mốc "
+            "do hệ thống ký (%(reason)s)."
+        ) % {
+            "path": checkpoints.path(),
+            "line": line,
+            "reason": CHECKPOINT_REASONS.get(reason, reason),
+        }
+    at = (
+        timezone.localtime(check.checkpoint_at).strftime("%d/%m/%Y %H:%M")
+        if check.checkpoint_at
+        else ""
+    )
+    problems = {
+        "missing": _("thiếu bản ghi (đã bị xóa)"),
+        "link": _("mắt xích không khớp với bản ghi trước"),
+        "content": _("nội dung đã bị sửa"),
+        "downgrade": _(
+            "bản ghi được băm không có khóa sau các bản ghi đã có khóa: chuỗi đã bị "
+            "tính lại bởi người không giữ khóa"
+        ),
+        "unknown_key": _(
+            "bản ghi được băm bằng khóa %(key)s không có trong cấu hình "
+            "(AUDIT_HMAC_KEY, AUDIT_HMAC_OLD_KEYS)"
+        )
+        % {"key": check.detail},
+        "rehashed": (
+            _(
+                "mã băm của bản ghi số %(cp)s khác với điểm mốc đã ký lúc %(at)s: chuỗi đã bị "
+                "sửa ở sau bản ghi số %(good)s rồi tính lại"
+            )
+            if check.verified_up_to
+            else _(
+                "mã băm của bản ghi số %(cp)s khác với điểm mốc đã ký lúc %(at)s: chuỗi đã bị "
+                "sửa rồi tính lại"
+            )
+        )
+        % {"cp": check.checkpoint_seq, "at": at, "good": check.verified_up_to},
+        "rolled_back": _(
+            "chuỗi chỉ còn đến bản ghi số %(good)s, nhưng điểm mốc đã ký lúc %(at)s ghi nhận "
+            "chuỗi đã đến bản ghi số %(cp)s: các bản ghi cuối đã bị xóa và đầu chuỗi bị "
+            "quay lui (hoặc bảng đã bị xóa sạch)"
+        )
+        % {"cp": check.checkpoint_seq, "at": at, "good": check.verified_up_to},
+    }
+    return _(
+        "Nhật ký bị phá vỡ tại bản ghi số %(seq)s: %(problem)s. Toàn vẹn đến bản ghi số %(good)s."
+    ) % {
+        "seq": check.broken_at,
+        "problem": problems.get(check.problem, check.problem),
+        "good": check.verified_up_to,
+    }
 
 
 def last_check() -> AuditCheck | None:

@@ -752,6 +752,9 @@ class AuditEntry(models.Model):
     subject_id = models.BigIntegerField(_("mã đối tượng"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which key chained this entry (HMAC-SHA256; the key's fingerprint, workflows.audit.key_id);
+    # empty for the entries chained with plain sha256 before keys were introduced.
+    key_id = models.CharField(_("khóa băm"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("nhật ký")
@@ -798,6 +801,10 @@ class AuditCheck(models.Model):
     verified_up_to = models.BigIntegerField(_("nguyên vẹn đến mục"), default=0)
     broken_at = models.BigIntegerField(_("đứt tại mục"), null=True, blank=True)
     problem = models.CharField(_("lỗi"), max_length=20, blank=True)
+    detail = models.CharField(_("chi tiết"), max_length=64, blank=True, default="")
+    # The signed checkpoint (kept outside the database) the chain was compared with.
+    checkpoint_seq = models.BigIntegerField(_("điểm mốc tại mục"), null=True, blank=True)
+    checkpoint_at = models.DateTimeField(_("thời điểm của điểm mốc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần kiểm tra chuỗi nhật ký")
@@ -807,6 +814,11 @@ class AuditCheck(models.Model):
     def __str__(self) -> str:
         state = _("toàn vẹn") if self.ok else _("bị đứt")
         return f"{timezone.localtime(self.checked_at):%d/%m/%Y %H:%M} — {state}"
+
+    @property
+    def checkpoint_line(self) -> str:
+        """For problem `checkpoint`: the checkpoint file's line that is not signed."""
+        return self.detail.partition(":")[0]
 
 
 class IdempotencyKey(models.Model):

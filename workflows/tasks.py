@@ -14,6 +14,15 @@ def verify_audit() -> int:
     return verify_and_record().pk
 
 
+@shared_task(name="workflows.audit_checkpoint")
+def audit_checkpoint() -> bool:
+    """Check the entries appended since the last signed checkpoint and write a new one
+    outside the database (beat, hourly); False (recorded and mailed) when the chain is broken."""
+    from .audit import checkpoint
+
+    return checkpoint().ok
+
+
 # The reminders kept their first names: django-celery-beat's schedule rows name them.
 @shared_task(name="notifications.remind_registration_deadline")
 def remind_registration_deadline() -> int:

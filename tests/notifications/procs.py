@@ -107,6 +107,7 @@ class Worker:
             "CELERY_BROKER_URL": self.broker_url,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(self.mail_dir),
+            "AUDIT_CHECKPOINT_DIR": str(self.log_path.parent / "audit-checkpoints"),
             "NOTIFICATIONS_SWEEP_EVERY_SECONDS": "1",
             "NOTIFICATIONS_SWEEP_DELAY_SECONDS": "1",
             "NOTIFICATIONS_CLAIM_LEASE_SECONDS": "3",

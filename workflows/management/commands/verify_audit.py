@@ -1,34 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
-from workflows.audit import verify_and_record
+from workflows.audit import describe, verify_and_record
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra chuỗi băm của nhật ký; báo mắt xích đầu tiên bị sửa hoặc bị xóa."
+    help = (
+        "Kiểm tra chuỗi băm của nhật ký và đối chiếu với điểm mốc đã ký ngoài cơ sở dữ liệu; "
+        "báo mắt xích đầu tiên bị sửa, bị xóa hoặc bị tính lại, rồi ghi điểm mốc mới."
+    )
 
     def handle(self, *args, **options):
-        # Recorded, so the auditor's page shows this run's outcome and time.
+        # Recorded, so the auditor's page shows this run's outcome and time; when the chain is
+        # whole a new signed checkpoint goes to AUDIT_CHECKPOINT_DIR.
         result = verify_and_record()
-        if result.ok:
-            self.stdout.write(
-                _("Nhật ký toàn vẹn: đã kiểm tra %(n)s bản ghi, đến bản ghi số %(seq)s.")
-                % {"n": result.checked, "seq": result.verified_up_to}
-            )
-            return
-        problems = {
-            "missing": _("thiếu bản ghi (đã bị xóa)"),
-            "link": _("mắt xích không khớp với bản ghi trước"),
-            "content": _("nội dung đã bị sửa"),
-        }
-        raise CommandError(
-            _(
-                "Nhật ký bị phá vỡ tại bản ghi số %(seq)s: %(problem)s. "
-                "Toàn vẹn đến bản ghi số %(good)s."
-            )
-            % {
-                "seq": result.broken_at,
-                "problem": problems[result.problem],
-                "good": result.verified_up_to,
-            }
-        )
+        if not result.ok:
+            raise CommandError(describe(result))
+        self.stdout.write(describe(result))
