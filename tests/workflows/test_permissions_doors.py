@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue
 from workflows.models import AuditEntry, Delegation, Initiative
 
 from .conftest import person
@@ -87,8 +87,8 @@ def _substitute_for(world, principal):
 
 def _api_post(user, initiative, action, data):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     if "points" in data:
         data["points"] = {str(k): str(v) for k, v in data["points"].items()}
     return client.post(
