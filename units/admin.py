@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,15 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .models import Membership, Unit
-from .services import ImportRejected, import_people, import_units, read_table
+from .services import (
+    ImportRejected,
+    accepted_kinds,
+    accepted_roles,
+    import_people,
+    import_units,
+    read_table,
+)
+from .workbooks import people_workbook, units_workbook
 
 
 class UnderUnitFilter(admin.SimpleListFilter):
@@ -48,6 +56,9 @@ class ImportFileForm(forms.Form):
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
     form = movenodeform_factory(Unit)
@@ -62,16 +73,40 @@ class UnitAdmin(TreeAdmin):
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="units_unit_import",
-            )
+            ),
+            path(
+                "import/mau-<slug:kind>.xlsx",
+                self.admin_site.admin_view(self.template_view),
+                name="units_unit_import_template",
+            ),
         ]
         return urls + super().get_urls()
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload a units file or a people file; a file with any bad row changes nothing."""
+    def _import_permissions(self, request: HttpRequest) -> tuple[bool, bool]:
         can_import_units = self.has_add_permission(request) and self.has_change_permission(request)
         can_import_people = request.user.has_perms(
             ["units.add_membership", "accounts.add_user", "accounts.change_user"]
         )
+        return can_import_units, can_import_people
+
+    def template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        """The blank file to fill in: "mau-don-vi.xlsx" or "mau-can-bo.xlsx"."""
+        can_import_units, can_import_people = self._import_permissions(request)
+        builders = {"don-vi": (units_workbook, can_import_units)}
+        builders["can-bo"] = (people_workbook, can_import_people)
+        if kind not in builders:
+            raise Http404
+        build, allowed = builders[kind]
+        if not allowed:
+            raise PermissionDenied
+        response = HttpResponse(build(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
+        return response
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a units file or a people file; a file with any bad row changes nothing.
+        "Kiểm tra trước" (dry_run) shows what the file would do and writes nothing."""
+        can_import_units, can_import_people = self._import_permissions(request)
         if not (can_import_units or can_import_people):
             raise PermissionDenied
         kind = request.POST.get("kind") if request.method == "POST" else None
@@ -80,6 +115,8 @@ class UnitAdmin(TreeAdmin):
             "people": ImportFileForm(prefix="people"),
         }
         errors: list = []
+        hints: list = []
+        preview = None
         if kind in forms_by_kind:
             if (kind == "units" and not can_import_units) or (
                 kind == "people" and not can_import_people
@@ -87,13 +124,14 @@ class UnitAdmin(TreeAdmin):
                 raise PermissionDenied
             form = ImportFileForm(request.POST, request.FILES, prefix=kind)
             forms_by_kind[kind] = form
+            dry_run = "dry_run" in request.POST
             if form.is_valid():
                 upload = form.cleaned_data["file"]
                 importer = import_units if kind == "units" else import_people
                 try:
-                    result = importer(read_table(upload, upload.name))
+                    result = importer(read_table(upload, upload.name), dry_run=dry_run)
                 except ImportRejected as rejected:
-                    errors = rejected.errors
+                    errors, hints = rejected.errors, rejected.hints
                     messages.error(
                         request,
                         _(
@@ -104,8 +142,12 @@ class UnitAdmin(TreeAdmin):
                     )
                 else:
                     message = result.units_message() if kind == "units" else result.people_message()
-                    messages.success(request, message)
-                    return HttpResponseRedirect(reverse("admin:units_unit_import"))
+                    if dry_run:
+                        preview = result
+                        errors, hints = result.errors, result.hints
+                    else:
+                        messages.success(request, message)
+                        return HttpResponseRedirect(reverse("admin:units_unit_import"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -115,7 +157,12 @@ class UnitAdmin(TreeAdmin):
             "can_import_units": can_import_units,
             "can_import_people": can_import_people,
             "errors": errors,
+            "hints": hints,
             "error_kind": kind if errors else None,
+            "preview": preview,
+            "preview_kind": kind if preview else None,
+            "accepted_kinds": accepted_kinds(),
+            "accepted_roles": accepted_roles(),
         }
         return TemplateResponse(request, "admin/units/unit/import.html", context)
 
