@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .invitations import send_invitations
 from .models import Membership, Unit
 from .services import (
     ImportRejected,
@@ -53,6 +55,17 @@ class ImportFileForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp (.xlsx hoặc .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+class PeopleFileForm(ImportFileForm):
+    invite = forms.BooleanField(
+        label=gettext_lazy("Gửi thư mời đặt mật khẩu cho người trong tệp chưa kích hoạt"),
+        required=False,
+        help_text=gettext_lazy(
+            "Người có email, chưa từng đặt mật khẩu, nhận một liên kết dùng một lần để đặt "
+            "mật khẩu. Có thể gửi lại sau trong Người dùng hoặc trang “Cán bộ”."
+        ),
     )
 
 
@@ -112,7 +125,7 @@ class UnitAdmin(TreeAdmin):
         kind = request.POST.get("kind") if request.method == "POST" else None
         forms_by_kind = {
             "units": ImportFileForm(prefix="units"),
-            "people": ImportFileForm(prefix="people"),
+            "people": PeopleFileForm(prefix="people"),
         }
         errors: list = []
         hints: list = []
@@ -122,7 +135,8 @@ class UnitAdmin(TreeAdmin):
                 kind == "people" and not can_import_people
             ):
                 raise PermissionDenied
-            form = ImportFileForm(request.POST, request.FILES, prefix=kind)
+            form_class = ImportFileForm if kind == "units" else PeopleFileForm
+            form = form_class(request.POST, request.FILES, prefix=kind)
             forms_by_kind[kind] = form
             dry_run = "dry_run" in request.POST
             if form.is_valid():
@@ -147,6 +161,8 @@ class UnitAdmin(TreeAdmin):
                         errors, hints = result.errors, result.hints
                     else:
                         messages.success(request, message)
+                        if kind == "people" and form.cleaned_data.get("invite"):
+                            self._invite(request, result.usernames)
                         return HttpResponseRedirect(reverse("admin:units_unit_import"))
         context = {
             **self.admin_site.each_context(request),
@@ -166,11 +182,22 @@ class UnitAdmin(TreeAdmin):
         }
         return TemplateResponse(request, "admin/units/unit/import.html", context)
 
+    def _invite(self, request: HttpRequest, usernames: list[str]) -> None:
+        people = get_user_model().objects.filter(username__in=usernames).order_by("username")
+        report = send_invitations(people, invited_by=request.user)
+        messages.add_message(
+            request, messages.SUCCESS if report.ok else messages.ERROR, report.message()
+        )
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "unit", "role", "is_active")
+    list_display = ("user", "user_account", "unit", "role", "is_active")
     list_filter = ("role", "is_active", MembershipUnderUnitFilter)
     search_fields = ("user__username", "user__full_name", "unit__code", "unit__name")
     autocomplete_fields = ("user", "unit")
     list_select_related = ("user", "unit")
+
+    @admin.display(description=gettext_lazy("tài khoản"))
+    def user_account(self, membership: Membership) -> str:
+        return _("đã kích hoạt") if membership.user.is_activated else _("chưa kích hoạt")

@@ -724,11 +724,11 @@ def import_people(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -
     Columns: username, full_name, email, unit_code, role, position (or their Vietnamese
     headers); other columns are ignored. A role is its code, its label or a spelling offices
     use (units.spellings: "Thủ trưởng", "Chuyên viên"), whatever the case and the marks. A
-    person may appear on several rows, one per role. A new person gets an unusable password
-    (they set one through "forgot password" or the admin). Existing roles are kept; nothing
-    is taken away. Raises ImportRejected listing every bad row; with `dry_run` nothing is
-    written and the result says what each row would do. `result.usernames` lists the people
-    of the file.
+    person may appear on several rows, one per role. A new person gets an unusable password:
+    they are "not activated" until they set one from an invitation (units.invitations) or
+    "forgot password". Existing roles are kept; nothing is taken away. Raises ImportRejected
+    listing every bad row; with `dry_run` nothing is written and the result says what each row
+    would do. `result.usernames` lists the people of the file.
     """
     result = ImportResult(dry_run=dry_run)
     normalised, present, errors = _normalise_rows(
