@@ -154,7 +154,7 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
     open_task(leader, TITLE)
     do(leader, "Kết thúc chấm điểm")
     assert state(leader) == "Chờ quyết định công nhận"
-    assert leader.page.get_by_text("85,00").first.is_visible()  # mean of 90 and 80
+    assert leader.page.get_by_text("85 (điểm đạt 70)").is_visible()  # mean of 90 and 80
 
     def decision(p):
         p.get_by_label("Số quyết định công nhận").fill("12-QĐ/BDVTU")
