@@ -15,6 +15,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("ngôn ngữ"), max_length=8, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")]
     )
+    invited_at = models.DateTimeField(
+        _("lần mời gần nhất"),
+        null=True,
+        blank=True,
+        help_text=_("Khi thư mời đặt mật khẩu được gửi lần gần nhất."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("người dùng")
@@ -43,6 +49,12 @@ class User(AbstractUser):
         if changed:
             self._password_unusable = False
             password_changed.send(sender=type(self), user=self)
+
+    @property
+    def is_activated(self) -> bool:
+        """Has the person set a password? People from the import have none until they do
+        (units.invitations.not_activated_q is the same test in SQL)."""
+        return bool(self.password) and self.has_usable_password()
 
 
 class ApiToken(models.Model):

@@ -122,20 +122,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's validators, with messages in the site's languages (accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.NumericPasswordValidator"},
 ]
 # django-axes counts failed sign-ins (the login page, the admin's, POST /api/v1/auth/token) per
 # username and IP address together: after AXES_FAILURE_LIMIT failures that username is locked
 # from that address for AXES_COOLOFF_MINUTES, whatever the password (so the same person from
 # another machine, and other usernames from the same one, are not locked). Its backend must come
 # first: it refuses a locked-out attempt before the password is even checked.
+# The second signs in with the username or the e-mail address (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UsernameOrEmailBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -147,6 +149,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+# An e-mail address counts as the username of the account it names: one count per account.
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+
+# "Forgot password" links (Django's token) last PASSWORD_RESET_HOURS; an invitation's link
+# (units/invitations.py) INVITATION_VALID_DAYS. Both stop working once a password is set.
+PASSWORD_RESET_TIMEOUT = int(float(os.environ.get("PASSWORD_RESET_HOURS", "24")) * 3600)
+INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

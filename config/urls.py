@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +11,8 @@ admin.site.index_title = _("Danh mục quản trị")
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
+    path("can-bo/", unit_views.people, name="people"),
     path("", include("workflows.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),

@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from .models import COMMITTEE_ROLES, Membership, Role, Unit
 
@@ -139,3 +139,33 @@ def visible_units(user) -> QuerySet[Unit]:
     if user.is_superuser:
         return Unit.objects.all().order_by("path")
     return Unit.objects.filter(scope_q(user)).order_by("path")
+
+
+def committees_led_by(user) -> QuerySet[Unit]:
+    """The Ban Dân vận where the person holds an active committee_leader role."""
+    return Unit.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.COMMITTEE_LEADER,
+        memberships__is_active=True,
+        is_committee=True,
+        is_active=True,
+    ).distinct()
+
+
+def people_covered_by(committee: Unit) -> QuerySet:
+    """People with an active role in a unit the committee covers (the committee included),
+    with those roles prefetched as `covered_memberships`: two queries."""
+    covered = units_covered_by(committee).values("pk")
+    roles = Membership.objects.filter(unit__in=covered, is_active=True).select_related("unit")
+    return (
+        User.objects.filter(memberships__unit__in=covered, memberships__is_active=True)
+        .distinct()
+        .order_by("username")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=roles.order_by("unit__path", "role"),
+                to_attr="covered_memberships",
+            )
+        )
+    )

@@ -2,7 +2,8 @@
 
 An import is all or nothing: every row is checked first, and only a file without a single bad
 row is written, inside one transaction. Bad rows are reported with their row number as the
-person sees it in the spreadsheet (the header is row 1).
+person sees it in the spreadsheet (the header is row 1). A dry run (``dry_run=True``) checks the
+same way and says what each row would do, refused rows included, and writes nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import COMMITTEE_ROLES, Membership, Role, Unit, UnitKind
+from .spellings import KIND_SPELLINGS, ROLE_SPELLINGS
 
 User = get_user_model()
 
@@ -47,18 +49,42 @@ class RowError:
 
 
 class ImportRejected(Exception):
-    """The file has bad rows; nothing was written."""
+    """The file has bad rows; nothing was written.
 
-    def __init__(self, errors: list[RowError]):
+    `hints` say what would have been accepted (the kinds, the roles), once for the whole file.
+    """
+
+    def __init__(self, errors: list[RowError], hints: Iterable[str] = ()):
         self.errors = sorted(errors, key=lambda e: e.row or 0)
-        super().__init__("\n".join(str(e) for e in self.errors))
+        self.hints = list(hints)
+        super().__init__("\n".join([*(str(e) for e in self.errors), *self.hints]))
+
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+ROLE_NEW, ROLE_BACK = "role", "role_back"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an import does (or, in a dry run, would do) with one unit, person or role."""
+
+    row: int
+    action: str  # CREATE, UPDATE, UNCHANGED, ROLE_NEW, ROLE_BACK
+    subject: str
+    details: str = ""
+
+    def __str__(self) -> str:
+        text = _("Dòng %(row)d: %(subject)s") % {"row": self.row, "subject": self.subject}
+        return f"{text} ({self.details})" if self.details else text
 
 
 @dataclass
 class ImportResult:
-    """What an import wrote (a bad file raises ImportRejected instead).
+    """What an import wrote, or what a dry run would write.
 
-    For people, created/updated/unchanged count users.
+    For people, created/updated/unchanged count users. A real import of a bad file raises
+    ImportRejected; a dry run returns its errors here instead (`errors`, `hints`) and says what
+    the other rows would do.
     """
 
     created: int = 0
@@ -66,13 +92,58 @@ class ImportResult:
     unchanged: int = 0
     memberships_created: int = 0
     memberships_reactivated: int = 0
+    dry_run: bool = False
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    # People: the usernames in the file, in file order (whom an invitation may go to).
+    usernames: list[str] = field(default_factory=list)
+    rows: int = 0  # data rows read
+
+    def add(self, change: Change) -> None:
+        self.changes.append(change)
+        if change.action == CREATE:
+            self.created += 1
+        elif change.action == UPDATE:
+            self.updated += 1
+        elif change.action == UNCHANGED:
+            self.unchanged += 1
+        elif change.action == ROLE_NEW:
+            self.memberships_created += 1
+        elif change.action == ROLE_BACK:
+            self.memberships_reactivated += 1
+
+    def of(self, *actions: str) -> list[Change]:
+        return [c for c in self.changes if c.action in actions]
+
+    @property
+    def refused(self) -> int:
+        """Rows refused (a problem with the header or the whole file refuses every row)."""
+        if any(e.row in (None, HEADER_ROW) for e in self.errors):
+            return max(self.rows, 1)
+        return len({e.row for e in self.errors})
 
     def units_message(self) -> str:
+        if self.dry_run:
+            return self._dry_run_message(
+                _(
+                    "Kiểm tra trước, chưa ghi gì: %(created)d đơn vị sẽ tạo mới, %(updated)d sẽ "
+                    "cập nhật, %(unchanged)d không đổi; %(refused)d dòng bị từ chối."
+                )
+            )
         return _(
             "Đã nhập đơn vị: %(created)d tạo mới, %(updated)d cập nhật, %(unchanged)d không đổi."
         ) % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
     def people_message(self) -> str:
+        if self.dry_run:
+            return self._dry_run_message(
+                _(
+                    "Kiểm tra trước, chưa ghi gì: %(created)d người sẽ tạo mới, %(updated)d sẽ "
+                    "cập nhật, %(unchanged)d không đổi; %(roles)d vai trò sẽ giao mới, "
+                    "%(reactivated)d sẽ khôi phục; %(refused)d dòng bị từ chối."
+                )
+            )
         return _(
             "Đã nhập cán bộ: %(created)d tạo mới, %(updated)d cập nhật, %(unchanged)d không đổi; "
             "%(roles)d vai trò mới giao, %(reactivated)d vai trò được khôi phục."
@@ -83,6 +154,22 @@ class ImportResult:
             "roles": self.memberships_created,
             "reactivated": self.memberships_reactivated,
         }
+
+    def _dry_run_message(self, template: str) -> str:
+        text = template % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "roles": self.memberships_created,
+            "reactivated": self.memberships_reactivated,
+            "refused": self.refused,
+        }
+        if self.errors:
+            text += " " + _(
+                "Tệp có dòng bị từ chối thì sẽ không nhập dòng nào: hãy sửa các dòng đó rồi kiểm "
+                "tra lại."
+            )
+        return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,7 +278,7 @@ UNIT_COLUMNS = _alias_map(
         "parent_code": ["Mã đơn vị cấp trên", "Mã cấp trên", "parent"],
         "code": ["Mã đơn vị", "Mã"],
         "name": ["Tên đơn vị", "Tên"],
-        "kind": ["Loại đơn vị", "Loại"],
+        "kind": ["Loại đơn vị", "Loại", "Loại hình", "Loại tổ chức", "Loại cơ quan"],
         "is_committee": ["Là Ban Dân vận", "Ban Dân vận", "committee"],
         "short_name": ["Tên viết tắt"],
     }
@@ -208,11 +295,11 @@ UNIT_LABELS = {
 
 PEOPLE_COLUMNS = _alias_map(
     {
-        "username": ["Tên đăng nhập", "Tài khoản"],
+        "username": ["Tên đăng nhập", "Tài khoản", "Tên tài khoản"],
         "full_name": ["Họ và tên", "Họ tên"],
-        "email": ["Email", "Thư điện tử", "E-mail"],
-        "unit_code": ["Mã đơn vị", "unit"],
-        "role": ["Vai trò"],
+        "email": ["Email", "Thư điện tử", "E-mail", "Email công vụ", "Địa chỉ email"],
+        "unit_code": ["Mã đơn vị", "unit", "Mã đơn vị công tác"],
+        "role": ["Vai trò", "Vai trò trong hệ thống"],
         "position": ["Chức vụ"],
     }
 )
@@ -240,6 +327,56 @@ def choice_map(choices: type[Any]) -> dict[str, str]:
     for value in choices.values:
         found[fold(value)] = value
     return found
+
+
+def spelling_map(choices: type[Any], spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """choice_map and the spellings offices use (units.spellings) → code."""
+    found = {fold(s): code for code, names in spellings.items() for s in names}
+    found.update(choice_map(choices))
+    return found
+
+
+def kind_map() -> dict[str, str]:
+    return spelling_map(UnitKind, KIND_SPELLINGS)
+
+
+def role_map() -> dict[str, str]:
+    return spelling_map(Role, ROLE_SPELLINGS)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """One accepted value of a column: its code, its label (current language) and the other
+    spellings offices use for it."""
+
+    code: str
+    label: str
+    spellings: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({', '.join((self.code, *self.spellings))})"
+
+
+def accepted_kinds() -> list[Accepted]:
+    return [Accepted(c, str(label), KIND_SPELLINGS.get(c, ())) for c, label in UnitKind.choices]
+
+
+def accepted_roles() -> list[Accepted]:
+    return [Accepted(c, str(label), ROLE_SPELLINGS.get(c, ())) for c, label in Role.choices]
+
+
+def kinds_hint() -> str:
+    return _(
+        "Loại đơn vị được chấp nhận (không phân biệt chữ hoa, chữ thường, có dấu hay không dấu; "
+        "“_” thay cho dấu cách cũng được): %(values)s."
+    ) % {"values": "; ".join(str(a) for a in accepted_kinds())}
+
+
+def roles_hint() -> str:
+    return _(
+        "Vai trò được chấp nhận (không phân biệt chữ hoa, chữ thường, có dấu hay không dấu; "
+        "“_” thay cho dấu cách cũng được): %(values)s."
+    ) % {"values": "; ".join(str(a) for a in accepted_roles())}
 
 
 def _normalise_rows(
@@ -297,22 +434,44 @@ class _UnitRow:
     name: str
     kind: str
     short_name: str | None  # None: the column is absent, keep what the unit has
-    is_committee: bool | None
+    is_committee: bool | None  # None: the column is absent (a new unit: by its kind)
 
 
-def import_units(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
+def _unit_subject(code: str, name: str) -> str:
+    return f"{code} — {name}"
+
+
+def _rejected_or_dry_run(
+    result: ImportResult, errors: list[RowError], hints: list[str], dry_run: bool
+) -> ImportResult:
+    """A dry run reports the errors in its result; a real import refuses the file."""
+    if not dry_run:
+        raise ImportRejected(errors, hints)
+    result.errors = sorted(errors, key=lambda e: e.row or 0)
+    result.hints = hints
+    return result
+
+
+def import_units(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -> ImportResult:
     """Create or update units from rows (as read_table gives them); all rows or none.
 
     Columns: parent_code, code, name, kind, is_committee, short_name (or their Vietnamese
-    headers). A parent may come later in the file than its children, or already exist. An
-    existing code updates that unit's name, kind, short name and committee flag; moving it to
-    another parent is refused (moving a subtree is done in the admin, where it can be seen).
-    Raises ImportRejected listing every bad row.
+    headers); other columns are ignored. A kind is its code, its label or a spelling offices
+    use (units.spellings: "Đảng ủy xã", "Sở", "dang_uy_xa"), whatever the case and the marks.
+    Without an is_committee column a new Ban Dân vận (kind mass_mobilisation_board) is the
+    committee that evaluates its party committee's units. A parent may come later in the file
+    than its children, or already exist. An existing code updates that unit's name, kind, short
+    name and committee flag; moving it to another parent is refused (moving a subtree is done
+    in the admin, where it can be seen). Raises ImportRejected listing every bad row; with
+    `dry_run` nothing is written and the result says what each row would do.
     """
+    result = ImportResult(dry_run=dry_run)
     normalised, present, errors = _normalise_rows(rows, UNIT_COLUMNS, UNIT_REQUIRED, UNIT_LABELS)
+    result.rows = len(normalised)
     if errors:
-        raise ImportRejected(errors)
-    kinds = choice_map(UnitKind)
+        return _rejected_or_dry_run(result, errors, [], dry_run)
+    kinds = kind_map()
+    hints: list[str] = []
 
     parsed: dict[str, _UnitRow] = {}
     for number, row in normalised:
@@ -335,6 +494,8 @@ def import_units(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
             row_errors.append(
                 RowError(number, _("không có loại đơn vị “%(kind)s”.") % {"kind": kind_text})
             )
+            if not hints:
+                hints.append(kinds_hint())
         short_name = row.get("short_name") if "short_name" in present else None
         if short_name:
             _check_length(row_errors, number, short_name, Unit, "short_name", _("Tên viết tắt"))
@@ -419,9 +580,53 @@ def import_units(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
                 )
 
     order = _topological_order(parsed, errors)
+    refused = {e.row for e in errors}
+    plan = [(item, _unit_updates(item, existing.get(item.code))) for item in order]
+    for item, updates in plan:
+        if item.number in refused:
+            continue
+        subject = _unit_subject(item.code, item.name)
+        if item.code not in existing:
+            result.add(Change(item.number, CREATE, subject, _kind_label(item.kind)))
+        elif updates:
+            result.add(Change(item.number, UPDATE, subject, _describe_unit_updates(updates)))
+        else:
+            result.add(Change(item.number, UNCHANGED, subject))
     if errors:
-        raise ImportRejected(errors)
-    return _write_units(order, existing)
+        return _rejected_or_dry_run(result, errors, hints, dry_run)
+    if not dry_run:
+        _write_units(plan, existing)
+    return result
+
+
+def _kind_label(kind: str) -> str:
+    return str(UnitKind(kind).label) if kind in UnitKind.values else kind
+
+
+def _unit_updates(item: _UnitRow, unit: Unit | None) -> dict[str, Any]:
+    """What the row changes in an existing unit (nothing for a new one)."""
+    if unit is None:
+        return {}
+    wanted: dict[str, Any] = {"name": item.name, "kind": item.kind}
+    if item.short_name is not None:
+        wanted["short_name"] = item.short_name
+    if item.is_committee is not None:
+        wanted["is_committee"] = item.is_committee
+    return {attr: value for attr, value in wanted.items() if getattr(unit, attr) != value}
+
+
+def _describe_unit_updates(updates: Mapping[str, Any]) -> str:
+    parts = []
+    for attr, value in updates.items():
+        if attr == "kind":
+            parts.append(_("loại: %(value)s") % {"value": _kind_label(value)})
+        elif attr == "is_committee":
+            parts.append(_("là Ban Dân vận: có") if value else _("là Ban Dân vận: không"))
+        elif attr == "short_name":
+            parts.append(_("tên viết tắt: %(value)s") % {"value": value})
+        else:
+            parts.append(_("tên: %(value)s") % {"value": value})
+    return "; ".join(parts)
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -467,35 +672,26 @@ def _topological_order(parsed: dict[str, _UnitRow], errors: list[RowError]) -> l
     )
 
 
-def _write_units(order: list[_UnitRow], existing: dict[str, Unit]) -> ImportResult:
-    result = ImportResult()
+def _write_units(plan: list[tuple[_UnitRow, dict[str, Any]]], existing: dict[str, Unit]) -> None:
     with transaction.atomic():
         by_code = dict(existing)
-        for item in order:
+        for item, updates in plan:
             unit = by_code.get(item.code)
             if unit is not None:
-                changed = False
-                updates: dict[str, Any] = {"name": item.name, "kind": item.kind}
-                if item.short_name is not None:
-                    updates["short_name"] = item.short_name
-                if item.is_committee is not None:
-                    updates["is_committee"] = item.is_committee
-                for attr, value in updates.items():
-                    if getattr(unit, attr) != value:
+                if updates:
+                    for attr, value in updates.items():
                         setattr(unit, attr, value)
-                        changed = True
-                if changed:
                     unit.save(update_fields=list(updates))
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
                 continue
+            is_committee = item.is_committee
+            if is_committee is None:
+                is_committee = item.kind == UnitKind.MASS_MOBILISATION_BOARD
             values = {
                 "code": item.code,
                 "name": item.name,
                 "kind": item.kind,
                 "short_name": item.short_name or "",
-                "is_committee": bool(item.is_committee),
+                "is_committee": is_committee,
             }
             if item.parent_code:
                 parent = by_code.get(item.parent_code)
@@ -506,8 +702,6 @@ def _write_units(order: list[_UnitRow], existing: dict[str, Unit]) -> ImportResu
             else:
                 unit = Unit.add_root(**values)
             by_code[item.code] = unit
-            result.created += 1
-    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,20 +718,27 @@ class _Person:
     roles: list[tuple[int, Unit, str]] = field(default_factory=list)
 
 
-def import_people(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
+def import_people(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -> ImportResult:
     """Create or update people and give them roles in units; all rows or none.
 
     Columns: username, full_name, email, unit_code, role, position (or their Vietnamese
-    headers). A person may appear on several rows, one per role. A new person gets an unusable
-    password (they set one through "forgot password" or the admin). Existing roles are kept;
-    nothing is taken away. Raises ImportRejected listing every bad row.
+    headers); other columns are ignored. A role is its code, its label or a spelling offices
+    use (units.spellings: "Thủ trưởng", "Chuyên viên"), whatever the case and the marks. A
+    person may appear on several rows, one per role. A new person gets an unusable password:
+    they are "not activated" until they set one from an invitation (units.invitations) or
+    "forgot password". Existing roles are kept; nothing is taken away. Raises ImportRejected
+    listing every bad row; with `dry_run` nothing is written and the result says what each row
+    would do. `result.usernames` lists the people of the file.
     """
+    result = ImportResult(dry_run=dry_run)
     normalised, present, errors = _normalise_rows(
         rows, PEOPLE_COLUMNS, PEOPLE_REQUIRED, PEOPLE_LABELS
     )
+    result.rows = len(normalised)
     if errors:
-        raise ImportRejected(errors)
-    roles = choice_map(Role)
+        return _rejected_or_dry_run(result, errors, [], dry_run)
+    roles = role_map()
+    hints: list[str] = []
     unit_codes = {row.get("unit_code", "") for _number, row in normalised} - {""}
     units = {u.code: u for u in Unit.objects.filter(code__in=unit_codes)}
     usernames = {row.get("username", "") for _number, row in normalised} - {""}
@@ -599,6 +800,8 @@ def import_people(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
             row_errors.append(
                 RowError(number, _("không có vai trò “%(role)s”.") % {"role": role_text})
             )
+            if not hints:
+                hints.append(roles_hint())
         elif unit is not None and role in COMMITTEE_ROLES and not unit.is_committee:
             row_errors.append(
                 RowError(
@@ -655,13 +858,59 @@ def import_people(rows: Iterable[Mapping[str, Any]]) -> ImportResult:
                     % {"username": person.username},
                 )
             )
+    result.usernames = list(people)
+    _plan_people(result, people, users, refused={e.row for e in errors})
     if errors:
-        raise ImportRejected(errors)
-    return _write_people(people, users)
+        return _rejected_or_dry_run(result, errors, hints, dry_run)
+    if not dry_run:
+        _write_people(people, users)
+    return result
 
 
-def _write_people(people: dict[str, _Person], users: dict[str, Any]) -> ImportResult:
-    result = ImportResult()
+def _person_updates(person: _Person, user) -> list[str]:
+    return [
+        attr
+        for attr in ("full_name", "email", "position")
+        if getattr(person, attr) and getattr(user, attr) != getattr(person, attr)
+    ]
+
+
+def _plan_people(
+    result: ImportResult, people: dict[str, _Person], users: dict[str, Any], refused: set
+) -> None:
+    """What the import does with each person and role (rows in `refused` do nothing)."""
+    held = {
+        (username, code, role): active
+        for username, code, role, active in Membership.objects.filter(
+            user__username__in=list(people)
+        ).values_list("user__username", "unit__code", "role", "is_active")
+    }
+    labels = {"full_name": _("họ và tên"), "email": _("email"), "position": _("chức vụ")}
+    for person in people.values():
+        user = users.get(person.username)
+        if person.number not in refused:
+            if user is None:
+                subject = f"{person.username} — {person.full_name}"
+                result.add(Change(person.number, CREATE, subject, person.email))
+            else:
+                subject = f"{person.username} — {user.full_name or person.full_name}"
+                changed = _person_updates(person, user)
+                details = "; ".join(f"{labels[a]}: {getattr(person, a)}" for a in changed)
+                action = UPDATE if changed else UNCHANGED
+                result.add(Change(person.number, action, subject, details))
+        for number, unit, role in person.roles:
+            state = held.get((person.username, unit.code, role))
+            if state is True:
+                continue
+            subject = _("%(username)s: %(role)s tại %(unit)s") % {
+                "username": person.username,
+                "role": Role(role).label,
+                "unit": _unit_subject(unit.code, unit.name),
+            }
+            result.add(Change(number, ROLE_NEW if state is None else ROLE_BACK, subject))
+
+
+def _write_people(people: dict[str, _Person], users: dict[str, Any]) -> None:
     with transaction.atomic():
         for person in people.values():
             user = users.get(person.username)
@@ -674,28 +923,16 @@ def _write_people(people: dict[str, _Person], users: dict[str, Any]) -> ImportRe
                 )
                 user.set_unusable_password()
                 user.save()
-                result.created += 1
             else:
-                changed = [
-                    attr
-                    for attr in ("full_name", "email", "position")
-                    if getattr(person, attr) and getattr(user, attr) != getattr(person, attr)
-                ]
+                changed = _person_updates(person, user)
                 for attr in changed:
                     setattr(user, attr, getattr(person, attr))
                 if changed:
                     user.save(update_fields=changed)
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
             for _number, unit, role in person.roles:
                 membership, created = Membership.objects.get_or_create(
                     user=user, unit=unit, role=role
                 )
-                if created:
-                    result.memberships_created += 1
-                elif not membership.is_active:
+                if not created and not membership.is_active:
                     membership.is_active = True
                     membership.save(update_fields=["is_active"])
-                    result.memberships_reactivated += 1
-    return result

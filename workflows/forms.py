@@ -172,6 +172,12 @@ class AuditSearchForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
+def _council_label(person) -> str:
+    if person.is_activated:
+        return str(person)
+    return _("%(name)s (chưa kích hoạt)") % {"name": person}
+
+
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
@@ -204,6 +210,8 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, council_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = council_choices
+        # Someone who never set a password cannot sign in to score: say so beside the name.
+        self.fields["council"].label_from_instance = _council_label
         self.fields["title"].required = False
         if not self.is_bound:
             year = datetime.date.today().year

@@ -248,7 +248,7 @@ def test_bad_people_rows_are_reported_and_nothing_changes(make_file, province):
         [
             PEOPLE_HEADER,
             ["an.nv", "Nguyễn Văn An", "", "SNNMT", "unit_staff"],  # row 2: good
-            ["binh.tt", "Trần Thị Bình", "", "SNNMT", "giám đốc"],  # row 3: unknown role
+            ["binh.tt", "Trần Thị Bình", "", "SNNMT", "bảo vệ"],  # row 3: unknown role
             ["cuong.lv", "Lê Văn Cường", "", "SO_XYZ", "unit_head"],  # row 4: unknown unit
             [
                 "dung.pt",
@@ -270,7 +270,7 @@ def test_bad_people_rows_are_reported_and_nothing_changes(make_file, province):
 
     errors = errors_of(excinfo)
     assert errors == [
-        "Dòng 3: không có vai trò “giám đốc”.",
+        "Dòng 3: không có vai trò “bảo vệ”.",
         "Dòng 4: không tìm thấy đơn vị có mã “SO_XYZ”.",
         "Dòng 5: vai trò “Chuyên viên Ban Dân vận” chỉ được giao tại một Ban Dân vận; "
         "đơn vị “SNNMT” không phải là Ban Dân vận.",
