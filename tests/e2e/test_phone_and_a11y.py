@@ -40,22 +40,28 @@ WIDEST = """() => {
 
 CARD_LABELS = """() => {
   const bad = [];
-  for (const table of document.querySelectorAll('table.cards')) {
+  let seen = 0;
+  for (const table of document.querySelectorAll('table.card-list')) {
     const heads = [...table.querySelectorAll(':scope > thead > tr > th')]
       .map(th => th.textContent.trim());
     for (const row of table.querySelectorAll(':scope > tbody > tr')) {
       const cells = [...row.children];
       if (cells.length === 1 && cells[0].colSpan > 1) continue;  // "nothing yet"
       cells.forEach((cell, i) => {
+        // An empty data-label marks the card's title or its buttons: nothing to name.
         const label = cell.dataset.label;
         const shown = getComputedStyle(cell, '::before').content;
-        if (label !== heads[i]) bad.push(`${label} ≠ ${heads[i]}`);
-        else if (label && !shown.includes(label)) bad.push(`${label} not shown`);
-        if (getComputedStyle(row).display === 'table-row') bad.push('still a table row');
+        if (label === undefined) bad.push(`no data-label under ${heads[i]}`);
+        else if (label && label !== heads[i]) bad.push(`${label} ≠ ${heads[i]}`);
+        else if (label && cell.textContent.trim() && !shown.includes(label)) {
+          bad.push(`${label} not shown: ${shown}`);
+        }
       });
+      if (getComputedStyle(row).display !== 'block') bad.push('still a table row');
+      seen += 1;
     }
   }
-  return bad;
+  return {bad, seen};
 }"""
 
 BLOCKING = ("serious", "critical")
@@ -84,16 +90,19 @@ def accessible(page, axe) -> None:
     assert not blocking, f"{page.url}:\n" + "\n".join(blocking)
 
 
-def check(s, axe, name: str) -> None:
+def check(s, axe, name: str) -> int:
     """What every page must be, at every size: fit, accessible, and on a phone its lists are
-    cards that say what each value is. Saves a screenshot."""
+    cards that say what each value is. Saves a screenshot; returns how many cards it saw."""
     page = s.page
     page.wait_for_load_state("load")
     no_sideways_scroll(page)
+    cards = {"bad": [], "seen": 0}
     if page.viewport_size["width"] < 600:
-        assert page.evaluate(CARD_LABELS) == [], page.url
+        cards = page.evaluate(CARD_LABELS)
+        assert cards["bad"] == [], f"{page.url}: {cards['bad']}"
     accessible(page, axe)
     s.shot(name)
+    return cards["seen"]
 
 
 def menu_link(s, name) -> object:
@@ -142,10 +151,12 @@ def test_a_head_approves_from_the_inbox_with_the_keyboard_alone(e2e_world, login
         tab_to(page, page.locator("header .menu > summary"))
         page.keyboard.press("Enter")
         expect(tasks).to_be_visible()
+        check(head, axe, f"{size}-20-menu-open")
     tab_to(page, tasks)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/nhiem-vu/$"))
-    check(head, axe, f"{size}-21-head-inbox")
+    cards = check(head, axe, f"{size}-21-head-inbox")
+    assert cards == (1 if size == "phone" else 0)  # the task, one card on a phone
     row = page.get_by_role("row").filter(has_text=TITLE)
     expect(row).to_contain_text("Thủ trưởng duyệt")
     tab_to(page, row.get_by_role("link", name="Xử lý"))
@@ -190,10 +201,11 @@ def test_a_council_member_scores_and_the_running_total_stays_in_sight(
         page.keyboard.type(f"{value:g}".replace(".", ","))
         expect(total).to_have_text(f"{round(points, 2):g}".replace(".", ","))
         expect(total).to_be_in_viewport()  # the sheet's footer sticks to the window's bottom
+        if i == 1:
+            member.shot(f"{size}-32-score-sheet-window", full_page=False)
         page.keyboard.press("Tab")
     expect(page.locator("#pass-state")).to_have_text("(đạt)")
     no_sideways_scroll(page)
-    member.shot(f"{size}-32-score-sheet-window", full_page=False)
     check(member, axe, f"{size}-33-score-sheet-filled")
     tab_to(page, page.get_by_role("button", name="Xác nhận: Chấm điểm"))
     page.keyboard.press("Enter")
@@ -304,10 +316,12 @@ def test_every_main_page_fits_the_window_and_passes_axe(e2e_world, login, axe, w
         ],
         "auditor": ["/nhat-ky/", "/nhat-ky/kiem-tra-chuoi/"],
     }
+    cards = 0
     for who, paths in pages.items():
         s = login(who, viewport)
         for path in paths:
             response = s.page.goto(path)
             assert response.status == 200, path
             slug = re.sub(r"[^a-z0-9]+", "-", f"{who or 'anyone'}{path}").strip("-")
-            check(s, axe, f"{width}-60-{slug}")
+            cards += check(s, axe, f"{width}-60-{slug}")
+    assert (cards > 50) == (width != "desktop"), cards  # lists are cards on phones only
