@@ -95,6 +95,7 @@ def check(s, axe, name: str) -> int:
     cards that say what each value is. Saves a screenshot; returns how many cards it saw."""
     page = s.page
     page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "vi"  # the active language
     no_sideways_scroll(page)
     cards = {"bad": [], "seen": 0}
     if page.viewport_size["width"] < 600:
