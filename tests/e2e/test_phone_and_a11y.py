@@ -96,6 +96,7 @@ def check(s, axe, name: str) -> int:
     page = s.page
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "vi"  # the active language
+    assert 'href="' not in page.inner_text("main"), f"broken markup shows on {page.url}"
     no_sideways_scroll(page)
     cards = {"bad": [], "seen": 0}
     if page.viewport_size["width"] < 600:
