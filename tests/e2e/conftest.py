@@ -24,6 +24,8 @@ ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "x"  # tests/workflows/conftest.person()
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}  # the phone of issue #21
 
 
 def _no_browser(reason: str):
@@ -56,14 +58,13 @@ def e2e_world(transactional_db):
 class Session:
     """One person's browser window: logs in through the login page like anyone would."""
 
-    def __init__(self, browser, base_url: str, username: str):
-        self.context = browser.new_context(
-            base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900}
-        )
+    def __init__(self, browser, base_url: str, username: str | None, viewport: dict = DESKTOP):
+        self.context = browser.new_context(base_url=base_url, locale="vi-VN", viewport=viewport)
         self.page = self.context.new_page()
         self.page.set_default_timeout(10_000)
         self.username = username
-        self.login()
+        if username:
+            self.login()
 
     def login(self) -> None:
         page = self.page
@@ -74,9 +75,9 @@ class Session:
         page.wait_for_url(re.compile(r"/$"))
         assert page.get_by_role("heading", name=re.compile("Xin chào")).is_visible()
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, full_page: bool = True) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     def close(self) -> None:
         self.context.close()
@@ -86,11 +87,23 @@ class Session:
 def login(browser, live_server):
     opened: list[Session] = []
 
-    def open_session(username: str) -> Session:
-        session = Session(browser, live_server.url, username)
+    def open_session(username: str | None, viewport: dict = DESKTOP) -> Session:
+        """A signed-in window (username None: nobody signed in) of the given size."""
+        session = Session(browser, live_server.url, username, viewport)
         opened.append(session)
         return session
 
     yield open_session
     for session in opened:
         session.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe-core, as shipped inside the axe-playwright-python package (a dev dependency): its
+    run(page) injects axe.min.js with page.evaluate, which the pages' CSP does not govern."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        _no_browser("the axe-playwright-python package is not installed (pip install -e '.[dev]')")
+    return Axe()
