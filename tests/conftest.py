@@ -23,3 +23,15 @@ def _media_in_tmp(settings, tmp_path):
 def _audit_checkpoints_in_tmp(settings, tmp_path):
     # Each test's chain starts empty: so do its signed checkpoints (workflows/checkpoints.py).
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in English (LocaleMiddleware) leaves English active in the thread; without this
+    # reset the next test's messages come out in English, depending on the order tests run in.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
