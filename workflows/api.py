@@ -147,9 +147,15 @@ class InitiativeViewSet(
         fields = dict(serializer.validated_data)
         unit = fields.pop("unit")
         year = fields.pop("year", None)
+        allow_similar = fields.pop("allow_similar", False)
         with transaction.atomic():  # the answer is built before the commit (see _act)
             initiative = services.create_initiative(
-                unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
+                unit=unit,
+                actor=request.user,
+                year=year,
+                meta=request_meta(request),
+                allow_similar=allow_similar,
+                **fields,
             )
             initiative = access.get_visible_initiative(request.user, initiative.pk)
             return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)

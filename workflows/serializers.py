@@ -315,6 +315,13 @@ class InitiativeCreateSerializer(InitiativeFieldsSerializer):
     year = serializers.IntegerField(
         required=False, min_value=2000, max_value=2100, help_text="Mặc định: năm nay."
     )
+    allow_similar = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Đơn vị đã có mô hình cùng năm trùng hoặc gần trùng tên thì bị từ chối "
+        "(mã lỗi duplicate, lỗi ở trường title); gửi true để xác nhận đây là mô hình khác.",
+    )
     attachments = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -323,7 +330,7 @@ class InitiativeCreateSerializer(InitiativeFieldsSerializer):
     )
 
     class Meta(InitiativeFieldsSerializer.Meta):
-        fields = ["unit", "year", *EDITABLE_FIELDS, "attachments"]
+        fields = ["unit", "year", *EDITABLE_FIELDS, "allow_similar", "attachments"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
-from core.errors import NotAllowed, NotFound
+from core.errors import Duplicate, NotAllowed, NotFound
 from core.files import serve_file
 from core.http import refuse_as_http
 from core.parsing import parse_int, parse_ints
@@ -26,7 +26,7 @@ from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
-from . import access, audit, exports, forms, selectors, services
+from . import access, audit, exports, forms, selectors, services, similar
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
@@ -389,8 +389,25 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if initiative.state == State.COMMENDED
             else None,
             "returned": selectors.last_return(initiative),
+            "suggestions": _suggestions(request.user, initiative),
         },
     )
+
+
+def _suggestions(user, initiative: Initiative) -> list:
+    """While a registration is being prepared and names no source: models it may replicate."""
+    if initiative.replicates_id or initiative.state not in SUGGESTING_STATES:
+        return []
+    return similar.replication_sources(
+        initiative.title,
+        actor=user,
+        unit=initiative.unit,
+        year=initiative.year,
+        exclude_pk=initiative.pk,
+    )
+
+
+SUGGESTING_STATES = (State.DRAFT, State.UNIT_REVIEW, State.SCREENING)
 
 
 def _registration_units(user):
@@ -416,15 +433,21 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     units = list(_registration_units(request.user))
     if not units:
         raise PermissionDenied(_("Chỉ cán bộ, thủ trưởng của đơn vị mới đăng ký mô hình."))
+    campaigns = selectors.registration_campaigns(units)
     form = forms.RegistrationForm(
-        request.POST or None, request.FILES or None, replicable=_replicable()
+        request.POST or None,
+        request.FILES or None,
+        replicable=_replicable(),
+        campaigns=campaigns,
+        ask_similar="allow_similar" in request.POST,
     )
     if len(units) > 1:
         form.fields["unit"] = forms.UnitChoiceField(
             label=_("Đơn vị đăng ký"), queryset=_registration_units(request.user)
         )
-        form.order_fields(["unit"])
+        form.order_fields(["unit", "year"])
     status = 200
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data.get("unit") or units[0]
         try:
@@ -432,9 +455,17 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
                 unit=unit,
                 actor=request.user,
                 meta=_meta(request),
+                year=form.cleaned_data["year"],
                 attachments=form.cleaned_data["attachments"],
+                allow_similar=form.cleaned_data.get("allow_similar", False),
                 **form.registration_data(),
             )
+        except Duplicate as exc:
+            # A warning the person may overrule: the models it looks like, and a box to confirm.
+            duplicates = exc.similar
+            form.add_error("title", str(exc.message))
+            form.ask_similar()
+            status = 400
         except WorkflowError as exc:
             _show_errors(form, exc)
             status = _error_status(exc)
@@ -449,7 +480,12 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workflows/initiative_form.html",
-        {"form": form, "initiative": None},
+        {
+            "form": form,
+            "initiative": None,
+            "duplicates": duplicates,
+            "no_campaign": not campaigns,
+        },
         status=status,
     )
 
