@@ -115,9 +115,7 @@ class InitiativeViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Initiative.objects.none()
-        return access.visible_initiatives(self.request.user).order_by(
-            "-year", "unit__path", "pk"
-        )
+        return access.visible_initiatives(self.request.user).order_by("-year", "unit__path", "pk")
 
     def _get(self, pk) -> Initiative:
         initiative = access.get_visible_initiative(self.request.user, int(pk))
@@ -208,9 +206,7 @@ class InitiativeViewSet(
             data=request.data, context={"request": request}
         )
         body.is_valid(raise_exception=True)
-        data = {
-            k: dict(v) if isinstance(v, dict) else v for k, v in body.validated_data.items()
-        }
+        data = {k: dict(v) if isinstance(v, dict) else v for k, v in body.validated_data.items()}
         comment = data.pop("comment", "")
         if not key:
             with transaction.atomic():

@@ -290,3 +290,10 @@ class CriterionForm(forms.Form):
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=30)
+
+
+class HistoryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

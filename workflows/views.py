@@ -21,12 +21,13 @@ from core.errors import DomainError as WorkflowError
 from core.errors import Duplicate, NotAllowed, NotFound
 from core.files import serve_file
 from core.http import refuse_as_http
+from core.imports import ImportRejected, read_table
 from core.parsing import parse_int, parse_ints
 from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
-from . import access, audit, exports, forms, selectors, services, similar
+from . import access, audit, exports, forms, history, selectors, services, similar
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
@@ -816,5 +817,81 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "workflows/campaign_form.html",
         {"form": form, "criteria": criteria, "committee": campaign.committee, "campaign": campaign},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Models of past years (workflows.history)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _may_import_history(request: HttpRequest) -> None:
+    if not history.may_import(request.user):
+        raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới nhập dữ liệu các năm trước."))
+
+
+@login_required
+def history_template(request: HttpRequest) -> HttpResponse:
+    _may_import_history(request)
+    response = HttpResponse(history.history_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-mo-hinh-cac-nam-truoc.xlsx"'
+    return response
+
+
+@login_required
+def history_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file of past years' models; "Kiểm tra trước" says what it would do and writes
+    nothing; a file with any bad row changes nothing."""
+    _may_import_history(request)
+    form = forms.HistoryImportForm(request.POST or None, request.FILES or None)
+    errors: list = []
+    hints: list = []
+    preview = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            upload.seek(0)
+            try:
+                result = history.import_history(
+                    read_table(upload, upload.name),
+                    actor=request.user,
+                    filename=upload.name,
+                    content=content,
+                    dry_run="dry_run" in request.POST,
+                    meta=_meta(request),
+                )
+            except ImportRejected as rejected:
+                errors, hints = rejected.errors, rejected.hints
+                messages.error(
+                    request,
+                    _(
+                        "Không nhập gì: tệp “%(name)s” có %(count)d lỗi. Hãy sửa các dòng dưới "
+                        "đây rồi nhập lại cả tệp."
+                    )
+                    % {"name": upload.name, "count": len(errors)},
+                )
+            else:
+                if result.dry_run:
+                    preview, errors, hints = result, result.errors, result.hints
+                    status = 200
+                else:
+                    messages.success(request, result.message())
+                    return redirect("workflows:history_import")
+    return render(
+        request,
+        "workflows/history_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "hints": hints,
+            "preview": preview,
+            "accepted": history.accepted_values(),
+            "labels": history.LABELS,
+        },
         status=status,
     )
