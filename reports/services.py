@@ -380,7 +380,7 @@ def import_registration_form(
                         actor=actor,
                         year=year,
                         meta=meta,
-                        allow_similar=True,  # checked above, row by row
+                        # Duplicates were checked above, row by row (_new_rows).
                         **fields,
                     )
                 )

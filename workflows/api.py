@@ -152,7 +152,7 @@ class InitiativeViewSet(
                 actor=request.user,
                 year=year,
                 meta=request_meta(request),
-                allow_similar=allow_similar,
+                check_similar=not allow_similar,
                 **fields,
             )
             initiative = access.get_visible_initiative(request.user, initiative.pk)

@@ -90,11 +90,15 @@ class RegistrationForm(forms.ModelForm):
                 label=_("Năm đăng ký (đợt thi đua)"),
                 coerce=int,
                 choices=[(c.year, campaign_choice_label(c)) for c in campaigns],
-                initial=next(
-                    (c.year for c in campaigns if c.year == timezone.localdate().year), None
-                ),
+                # Not sent (a script, an old page): this year's campaign, or the only one open.
+                required=False,
+                empty_value=None,
+                initial=default_year(campaigns),
                 error_messages={
-                    "invalid_choice": _("Năm %(value)s không có đợt thi đua đang mở đăng ký.")
+                    "invalid_choice": _(
+                        "Năm %(value)s không có đợt thi đua đang mở đăng ký: hãy chọn một năm "
+                        "trong danh sách."
+                    )
                 },
             )
             self.order_fields(["year"])
@@ -123,6 +127,14 @@ class RegistrationForm(forms.ModelForm):
 
     def registration_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in REGISTRATION_FIELDS}
+
+
+def default_year(campaigns) -> int | None:
+    years = [c.year for c in campaigns]
+    this_year = timezone.localdate().year
+    if this_year in years:
+        return this_year
+    return years[0] if len(years) == 1 else None
 
 
 def campaign_choice_label(campaign: Campaign) -> str:

@@ -456,9 +456,9 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
                 unit=unit,
                 actor=request.user,
                 meta=_meta(request),
-                year=form.cleaned_data["year"],
+                year=form.cleaned_data["year"] or form.fields["year"].initial,
                 attachments=form.cleaned_data["attachments"],
-                allow_similar=form.cleaned_data.get("allow_similar", False),
+                check_similar=not form.cleaned_data.get("allow_similar", False),
                 **form.registration_data(),
             )
         except Duplicate as exc:

@@ -23,14 +23,15 @@ def create_initiative(
     actor,
     year: int | None = None,
     meta: RequestMeta = NO_META,
-    allow_similar: bool = False,
+    check_similar: bool = False,
     **fields,
 ) -> Initiative:
     """A new draft of `unit` for `year`, made by the unit's staff or head, with its process.
 
-    A title the unit already registered for the year, the same or nearly (workflows.similar),
-    is refused with Duplicate unless `allow_similar` (the person saw the warning and confirmed
-    it is another model)."""
+    With `check_similar` (what a person registers through the page and the API, until they
+    confirm after the warning), a title the unit already registered for the year, the same or
+    nearly (workflows.similar), is refused with Duplicate. The form import checks its rows
+    itself (reports.services); code that creates drafts in bulk (demo, benchmarks) does not."""
     year = year or timezone.localdate().year
     if not Membership.objects.filter(
         user=actor,
@@ -54,7 +55,7 @@ def create_initiative(
         raise InvalidData(
             field_errors={name: [_("Trường không được phép sửa.")] for name in unknown}
         )
-    if not allow_similar:
+    if check_similar:
         check_duplicates(fields.get("title", ""), unit=unit, year=year)
     with transaction.atomic():
         initiative = Initiative(unit=unit, campaign=campaign, year=year, created_by=actor, **fields)
