@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.errors import WrongState
 from core.imports import ImportRejected, read_table
 from reports import selectors as report_selectors
 from reports import services as report_services
-from workflows import audit
+from workflows import audit, services
 from workflows.history import import_history
 from workflows.models import (
     AuditEntry,
@@ -196,11 +197,15 @@ def test_five_years_come_in_final_audited_as_imported_and_work_in_reports_and_re
     )
     assert (copy.replicates, copy.kind, copy.state) == (market, "replication", "draft")
 
-    # Its page says where it came from.
+    # Its page says where it came from, and offers no lifecycle action on a past year.
     client.force_login(world.leader)
-    detail = client.get(reverse("workflows:initiative_detail", args=[market.pk])).content.decode()
-    assert "Nhập từ dữ liệu các năm trước" in detail
-    assert "lich-su-5-nam.xlsx" in detail
+    recognized = models["Già làng giữ bình yên bản"]
+    detail = client.get(reverse("workflows:initiative_detail", args=[recognized.pk]))
+    html = detail.content.decode()
+    assert "Nhập từ dữ liệu các năm trước" in html and "lich-su-5-nam.xlsx" in html
+    assert reverse("workflows:action", args=[recognized.pk, "commend"]) not in html
+    with pytest.raises(WrongState, match="được nhập từ dữ liệu các năm trước"):
+        services.perform(recognized.pk, "commend", actor=world.leader)
 
 
 def _bounds(first: int, last: int):
