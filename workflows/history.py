@@ -263,7 +263,8 @@ def import_history(
     parsed: list[_Row] = []
     for number, row in normalised:
         row_errors: list[str] = []
-        item = _parse(number, row, maps, units, row_errors, this_year)
+        unknown: list[str] = []  # coded columns whose value is not an accepted one
+        item = _parse(number, row, maps, units, row_errors, this_year, unknown)
         if item is not None:
             committee = committees.get(item.unit.pk)
             if committee is None:
@@ -280,7 +281,7 @@ def import_history(
                 )
         if row_errors:
             errors.extend(RowError(number, m) for m in row_errors)
-            if any(m.startswith(_("không có")) for m in row_errors) and not hints:
+            if unknown and not hints:
                 hints.append(_values_hint())
         elif item is not None:
             parsed.append(item)
@@ -334,7 +335,9 @@ def parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def _parse(number, row, maps, units, errors: list[str], this_year: int) -> _Row | None:
+def _parse(
+    number, row, maps, units, errors: list[str], this_year: int, unknown: list[str]
+) -> _Row | None:
     """One row checked; its problems go to `errors` (Vietnamese, naming the column)."""
     text = {name: row.get(name, "").strip() for name in LABELS}
     unit = units.get(text["unit"])
@@ -367,6 +370,7 @@ def _parse(number, row, maps, units, errors: list[str], this_year: int) -> _Row 
             continue
         code = maps[column].get(fold(raw))
         if code is None:
+            unknown.append(column)
             errors.append(
                 _("không có %(label)s “%(value)s”.")
                 % {"label": LABELS[column].lower(), "value": raw}
@@ -422,6 +426,7 @@ def _parse(number, row, maps, units, errors: list[str], this_year: int) -> _Row 
                 )
         form = maps["commendation_form"].get(fold(text["commendation_form"]))
         if text["commendation_form"] and form is None:
+            unknown.append("commendation_form")
             errors.append(
                 _("không có hình thức khen thưởng “%(value)s”.")
                 % {"value": text["commendation_form"]}
