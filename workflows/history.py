@@ -506,8 +506,8 @@ def _plan(parsed: list[_Row], errors: list[RowError]) -> list[tuple[_Row, Initia
             model = exact or found[0].initiative
             if exact is not None and exact.imported:
                 reason = _(
-                    "“%(title)s” đã được nhập trước đây với nội dung khác; sửa mô hình đó trong "
-                    "trang quản trị thay vì nhập lại."
+                    "“%(title)s” đã được nhập trước đây với nội dung khác; lần nhập sau không ghi "
+                    "đè lên dữ liệu đã nhập."
                 )
             elif exact is not None:
                 reason = _(

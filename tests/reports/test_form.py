@@ -482,9 +482,7 @@ def test_the_blank_form_has_empty_lines_under_each_group(world, client):
     assert printed.content.decode().count('<tr class="blank">') == 12
     # Sent back as it is, the blank form has nothing to import.
     with pytest.raises(ImportRejected) as caught:
-        report_services.read_registration_form(
-            io.BytesIO(workbook_bytes(workbook)), "bieu.xlsx"
-        )
+        report_services.read_registration_form(io.BytesIO(workbook_bytes(workbook)), "bieu.xlsx")
     assert str(caught.value) == "Biểu mẫu chưa có mô hình, điển hình nào."
 
 

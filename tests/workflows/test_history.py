@@ -166,6 +166,16 @@ def test_five_years_come_in_final_audited_as_imported_and_work_in_reports_and_re
     again = run(world, rows)
     assert (again.created, again.unchanged) == (0, 5)
     assert counts() == after
+    # A file that says something else of a model already imported does not overwrite it.
+    changed = [list(r) for r in rows]
+    changed[3][7] = "Bản C mới"
+    with pytest.raises(ImportRejected) as caught:
+        run(world, changed)
+    assert str(caught.value) == (
+        "Dòng 4: “Già làng giữ bình yên bản” đã được nhập trước đây với nội dung khác; lần "
+        "nhập sau không ghi đè lên dữ liệu đã nhập."
+    )
+    assert counts() == after
 
     # The 5-year review (tổng kết) over the imported years.
     report = report_selectors.committee_report(world.units["bdv"], *_bounds(year - 5, year - 1))
