@@ -24,6 +24,8 @@ import datetime
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
@@ -541,11 +543,11 @@ def _resolve_sources(plan, actor, errors: list[RowError]) -> dict[int, Any]:
     in_file: dict[str, list[_Row]] = {}
     for item, _existing in plan:
         in_file.setdefault(fold(item.title), []).append(item)
-    stored = Initiative.objects.filter(state__in=similar.PUBLISHED)
+    # Only the models named (case aside; the folded comparison below drops the marks too).
+    named = {item.replicates for item, _e in plan if item.replicates}
+    stored = Initiative.objects.filter(reduce(or_, (Q(title__iexact=t) for t in named)))
     if not actor.is_superuser:
-        stored = Initiative.objects.filter(
-            access.initiative_scope_q(actor) | Q(state__in=similar.PUBLISHED)
-        )
+        stored = stored.filter(access.initiative_scope_q(actor) | Q(state__in=similar.PUBLISHED))
     stored_by_title: dict[str, list[Initiative]] = {}
     for initiative in stored.only("pk", "title", "year"):
         folded = fold(initiative.title)

@@ -329,3 +329,18 @@ def test_the_page_checks_first_then_imports_and_the_blank_file_reads_back(world,
     )
     # Every header is understood; the example row's unit does not exist here.
     assert [str(e) for e in preview.errors] == ["Dòng 2: không tìm thấy đơn vị có mã “VD_DON_VI”."]
+
+
+def test_the_command_checks_first_and_imports(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "lich-su.xlsx"
+    path.write_bytes(xlsx(five_years(world.year)).getvalue())
+    out = io.StringIO()
+    call_command("import_history", str(path), user="leader", dry_run=True, stdout=out)
+    assert "5 mô hình sẽ nhập" in out.getvalue()
+    assert not Initiative.objects.filter(imported=True).exists()
+    call_command("import_history", str(path), user="leader", stdout=io.StringIO())
+    assert Initiative.objects.filter(imported=True).count() == 5
+    with pytest.raises(CommandError, match="không phải lãnh đạo Ban Dân vận"):
+        call_command("import_history", str(path), user="staff", stdout=io.StringIO())
