@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
@@ -86,7 +87,13 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
     return initiative
 
 
+# Entries of workflows.history name the file they came from and the commendation they brought.
+CHANGE_LABELS = {"source": _lazy("Tệp nguồn"), "commendation": _lazy("Khen thưởng")}
+
+
 def _field_label(name: str) -> str:
+    if name in CHANGE_LABELS:
+        return str(CHANGE_LABELS[name])
     try:
         return str(Initiative._meta.get_field(name).verbose_name).capitalize()
     except Exception:

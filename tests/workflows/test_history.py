@@ -213,6 +213,7 @@ def test_five_years_come_in_final_audited_as_imported_and_work_in_reports_and_re
     detail = client.get(reverse("workflows:initiative_detail", args=[recognized.pk]))
     html = detail.content.decode()
     assert "Nhập từ dữ liệu các năm trước" in html and "lich-su-5-nam.xlsx" in html
+    assert "Tệp nguồn" in html
     assert reverse("workflows:action", args=[recognized.pk, "commend"]) not in html
     with pytest.raises(WrongState, match="được nhập từ dữ liệu các năm trước"):
         services.perform(recognized.pk, "commend", actor=world.leader)
