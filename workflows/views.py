@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
@@ -88,7 +88,7 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
 
 
 # Entries of workflows.history name the file they came from and the commendation they brought.
-CHANGE_LABELS = {"source": _lazy("Tệp nguồn"), "commendation": _lazy("Khen thưởng")}
+CHANGE_LABELS = {"source": gettext_lazy("Tệp nguồn"), "commendation": gettext_lazy("Khen thưởng")}
 
 
 def _field_label(name: str) -> str:
