@@ -459,6 +459,7 @@ def start_replication(source: Initiative, *, unit: Unit, actor, year: int | None
         unit=unit,
         actor=actor,
         year=year,
+        check_similar=True,  # a second click would register the same replication again
         field=source.field,
         title=source.title,
         form=source.form,

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from core.errors import WrongState
+from core.errors import Duplicate, WrongState
 from core.imports import ImportRejected, read_table
 from reports import selectors as report_selectors
 from reports import services as report_services
@@ -206,6 +206,10 @@ def test_five_years_come_in_final_audited_as_imported_and_work_in_reports_and_re
         market, unit=world.units["dept2"], actor=world.other_staff, year=year
     )
     assert (copy.replicates, copy.kind, copy.state) == (market, "replication", "draft")
+    with pytest.raises(Duplicate):  # the same replication twice in a year
+        report_services.start_replication(
+            market, unit=world.units["dept2"], actor=world.other_staff, year=year
+        )
 
     # Its page says where it came from, and offers no lifecycle action on a past year.
     client.force_login(world.leader)
