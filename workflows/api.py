@@ -24,7 +24,7 @@ from core.api import ErrorSerializer, error_body, request_meta
 from core.files import serve_file
 from core.parsing import parse_int
 
-from . import access, exports, selectors, services
+from . import access, exports, selectors, services, similar
 from .engine.inputs import serializer_class
 from .exceptions import Conflict, InvalidData, NotAllowed, WorkflowError
 from .lifecycle.actions import ACTIONS
@@ -38,6 +38,7 @@ from .serializers import (
     InitiativeDetailSerializer,
     InitiativeFieldsSerializer,
     InitiativeListSerializer,
+    SimilarTitlesSerializer,
     TaskSerializer,
 )
 
@@ -313,6 +314,24 @@ class InitiativeViewSet(
         if found is None:
             raise NotFoundError()
         return serve_file(found.file, found.original_name)
+
+    @extend_schema(
+        summary="Mô hình trùng, gần trùng tên và mô hình có thể là gốc nhân rộng",
+        responses=SimilarTitlesSerializer,
+    )
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def similar(self, request, pk=None):
+        initiative = self._get(pk)
+        body = {
+            "duplicates": similar.duplicates(
+                initiative.title,
+                unit=initiative.unit,
+                year=initiative.year,
+                exclude_pk=initiative.pk,
+            ),
+            "replication_sources": similar.suggestions_for(request.user, initiative),
+        }
+        return Response(SimilarTitlesSerializer(body).data)
 
     @extend_schema(summary="Nhật ký của một mô hình", responses=AuditEntrySerializer(many=True))
     @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

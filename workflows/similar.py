@@ -114,3 +114,20 @@ def replication_sources(
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return ranked(qs, title, threshold=SUGGESTED, limit=SUGGESTIONS)
+
+
+# While a registration is prepared (and names no source) it hears of the models it may replicate.
+SUGGESTING_STATES = (State.DRAFT, State.UNIT_REVIEW, State.SCREENING)
+
+
+def suggestions_for(actor, initiative: Initiative) -> list[Similar]:
+    """replication_sources for a registration being prepared that names no source; else none."""
+    if initiative.replicates_id or initiative.state not in SUGGESTING_STATES:
+        return []
+    return replication_sources(
+        initiative.title,
+        actor=actor,
+        unit=initiative.unit,
+        year=initiative.year,
+        exclude_pk=initiative.pk,
+    )

@@ -397,25 +397,9 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if initiative.state == State.COMMENDED
             else None,
             "returned": selectors.last_return(initiative),
-            "suggestions": _suggestions(request.user, initiative),
+            "suggestions": similar.suggestions_for(request.user, initiative),
         },
     )
-
-
-def _suggestions(user, initiative: Initiative) -> list:
-    """While a registration is being prepared and names no source: models it may replicate."""
-    if initiative.replicates_id or initiative.state not in SUGGESTING_STATES:
-        return []
-    return similar.replication_sources(
-        initiative.title,
-        actor=user,
-        unit=initiative.unit,
-        year=initiative.year,
-        exclude_pk=initiative.pk,
-    )
-
-
-SUGGESTING_STATES = (State.DRAFT, State.UNIT_REVIEW, State.SCREENING)
 
 
 def _registration_units(user):

@@ -95,6 +95,8 @@ def test_the_api_refuses_a_duplicate_unless_told_it_is_another_model(world):
     confirmed = staff.post("/initiatives", {**registration(world), "allow_similar": True})
     assert confirmed.status_code == 201
     assert Initiative.objects.count() == 2
+    listed = staff.get(f"/initiatives/{confirmed.json()['id']}/similar").json()["duplicates"]
+    assert [(d["title"], d["exact"]) for d in listed] == [(REGISTRATION["title"], True)]
 
 
 def test_a_draft_is_told_which_models_it_may_be_replicating(world, client):
@@ -121,6 +123,14 @@ def test_a_draft_is_told_which_models_it_may_be_replicating(world, client):
     services.perform(new.pk, "edit", actor=world.other_staff, fields={"replicates": published})
     html = client.get(reverse("workflows:initiative_detail", args=[new.pk])).content.decode()
     assert 'id="suggestions"' not in html
+
+    # The API says the same (GET /initiatives/{id}/similar), and 404 outside one's scope.
+    services.perform(new.pk, "edit", actor=world.other_staff, fields={"replicates": None})
+    answer = Api(world.other_staff).get(f"/initiatives/{new.pk}/similar")
+    assert answer.status_code == 200
+    assert [s["id"] for s in answer.json()["replication_sources"]] == [published.pk]
+    assert answer.json()["duplicates"] == []
+    assert Api(world.b_staff).get(f"/initiatives/{new.pk}/similar").status_code == 404
 
     ranked = similar.replication_sources(
         "Chợ nông sản sạch", actor=world.other_staff, unit=world.units["dept2"], year=world.year
