@@ -50,6 +50,18 @@ class InvalidData(DomainError):
     default_message = _("Dữ liệu chưa hợp lệ.")
 
 
+class Duplicate(InvalidData):
+    """The unit already registered the same (or a nearly same) model for the year. `similar`
+    holds what it looks like (workflows.similar.Similar); a page may let the person confirm."""
+
+    code = "duplicate"
+    default_message = _("Đơn vị đã đăng ký mô hình trùng hoặc gần trùng trong năm này.")
+
+    def __init__(self, message=None, *, field_errors: dict | None = None, similar=()):
+        super().__init__(message, field_errors=field_errors)
+        self.similar = list(similar)
+
+
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409

@@ -33,6 +33,13 @@ COLUMNS = 7
 HEADER_ROW = 5  # the two header rows are 5 and 6, the column numbers row 7
 FIRST_DATA_ROW = 8
 MARK = "x"
+# A group without any model gets this many numbered empty lines ("1.....") to fill in by hand,
+# as on the paper form; the import skips them while they stay empty.
+BLANK_LINES = 3
+
+
+def blank_line(number: int) -> str:
+    return f"{number}......"
 
 
 def group_heading(field: str) -> str:
@@ -199,6 +206,11 @@ def write_registration_sheet(
                 cell = write(ws.cell(row, col), value)
                 cell.alignment = WRAP if col in (1, 4, 5) else CENTRE
             row += 1
+        if not by_field[field]:
+            for number in range(1, BLANK_LINES + 1):
+                write(ws.cell(row, 1), blank_line(number)).alignment = WRAP
+                ws.row_dimensions[row].height = 30
+                row += 1
     for r in range(HEADER_ROW, row):
         for col in range(1, COLUMNS + 1):
             ws.cell(r, col).border = BOX

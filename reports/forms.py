@@ -9,7 +9,13 @@ class FormImport(forms.Form):
     """Upload of a filled-in registration form into one of the person's units."""
 
     unit = forms.ModelChoiceField(queryset=None, label=_("Đơn vị"), empty_label=None)
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Năm"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Để trống thì lấy năm ghi trên tiêu đề biểu mẫu."),
+    )
     file = forms.FileField(label=_("Tệp biểu mẫu (.xlsx)"))
 
     def __init__(self, *args, units, **kwargs):

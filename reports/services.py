@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError as WorkflowError
 from core.errors import InvalidData
+from core.imports import ImportRejected, RowError, cell_text, choice_map, fold, xlsx_grid
 from core.request import NO_META, RequestMeta
 from core.spreadsheets import unquote
 from units.models import Unit
-from units.services import ImportRejected, RowError, cell_text, choice_map, fold, xlsx_grid
 from workflows import access as workflow_access
 from workflows import services as workflow_services
+from workflows import similar
 from workflows.models import Field, Form, Initiative, Kind, Topic
 
 from . import exports
@@ -216,6 +217,21 @@ def _parse_row(number: int, cells: dict[str, str], field: str | None) -> tuple[d
 def read_registration_form(file: IO[bytes], filename: str) -> list[FormRow]:
     """The rows of a filled-in seed 002 form, checked. Raises ImportRejected listing every
     problem (rows are numbered as the spreadsheet shows them)."""
+    return read_form(file, filename)[0]
+
+
+def _title_year(grid: list[list[str]], header: int) -> tuple[int, int] | None:
+    """(row number, year) of the form's title ("… ĐĂNG KÝ XÂY DỰNG, NHÂN RỘNG NĂM 2026")."""
+    for index, row in enumerate(grid[:header]):
+        for cell in row:
+            match = re.search(r"\bnam (\d{4})\b", fold(cell))
+            if match:
+                return index + 1, int(match.group(1))
+    return None
+
+
+def read_form(file: IO[bytes], filename: str) -> tuple[list[FormRow], tuple[int, int] | None]:
+    """The checked rows of a filled-in form and (row, year) of its title, when it names one."""
     grid = _grid(file, filename)
     found = _find_header(grid)
     if found is None:
@@ -273,7 +289,7 @@ def read_registration_form(file: IO[bytes], filename: str) -> list[FormRow]:
         raise ImportRejected(errors)
     if not rows:
         raise ImportRejected([RowError(None, _("Biểu mẫu chưa có mô hình, điển hình nào."))])
-    return rows
+    return rows, _title_year(grid, header)
 
 
 def replicable_sources(actor, ids) -> dict[int, Initiative]:
@@ -288,18 +304,58 @@ def replicable_sources(actor, ids) -> dict[int, Initiative]:
     return qs.in_bulk(ids)
 
 
+class ImportedForm(list):
+    """The drafts an import created (a list, as before), and the rows it left alone because
+    the unit had already registered that model for the year (a form uploaded again)."""
+
+    def __init__(self, created=(), existing=()):
+        super().__init__(created)
+        self.existing: list[tuple[int, Initiative]] = list(existing)
+
+
 def import_registration_form(
     file: IO[bytes],
     *,
     filename: str,
     unit: Unit,
     actor,
-    year: int,
+    year: int | None = None,
     meta: RequestMeta = NO_META,
-) -> list[Initiative]:
+) -> ImportedForm:
     """Each row of the form becomes a draft of `unit` for `year`, through the door; all or none.
-    Raises ImportRejected (nothing created) or a WorkflowError about the whole file."""
-    rows = read_registration_form(file, filename)
+
+    The year is the one the form's title names ("… NĂM 2026"); a `year` chosen on the page
+    that differs is refused. A row whose title the unit already registered for the year (the
+    same once case and marks are folded) is left alone, so uploading a form again creates
+    nothing; a row only nearly the same as one registered, or as another row of the file, is
+    refused (workflows.similar). Raises ImportRejected (nothing created) or a WorkflowError
+    about the whole file."""
+    rows, titled = read_form(file, filename)
+    if titled is not None and year is not None and titled[1] != year:
+        raise ImportRejected(
+            [
+                RowError(
+                    titled[0],
+                    _(
+                        "tiêu đề biểu mẫu ghi năm %(file)d nhưng đang nhập cho năm %(chosen)d. "
+                        "Hãy chọn năm %(file)d, hoặc sửa năm trên tiêu đề nếu biểu mẫu là của "
+                        "năm %(chosen)d."
+                    )
+                    % {"file": titled[1], "chosen": year},
+                )
+            ]
+        )
+    if year is None:
+        if titled is None:
+            raise ImportRejected(
+                [
+                    RowError(
+                        None,
+                        _("Tiêu đề biểu mẫu không ghi năm (“… NĂM 2026”): hãy chọn năm đăng ký."),
+                    )
+                ]
+            )
+        year = titled[1]
     wanted = {r.fields["replicates"] for r in rows if "replicates" in r.fields}
     sources = replicable_sources(actor, wanted)
     # One message for a missing model and for one the actor may not see: existence never leaks.
@@ -308,18 +364,24 @@ def import_registration_form(
         for row in rows
         if (source := row.fields.get("replicates")) and source not in sources
     ]
+    fresh, existing = _new_rows(rows, unit=unit, year=year, errors=errors)
     if errors:
         raise ImportRejected(errors)
     created: list[Initiative] = []
     with transaction.atomic():
-        for row in rows:
+        for row in fresh:
             fields = dict(row.fields)
             if "replicates" in fields:
                 fields["replicates"] = sources[fields["replicates"]]
             try:
                 created.append(
                     workflow_services.create_initiative(
-                        unit=unit, actor=actor, year=year, meta=meta, **fields
+                        unit=unit,
+                        actor=actor,
+                        year=year,
+                        meta=meta,
+                        # Duplicates were checked above, row by row (_new_rows).
+                        **fields,
                     )
                 )
             except WorkflowError as exc:
@@ -331,7 +393,57 @@ def import_registration_form(
         if errors:
             # Leaving the block by an exception rolls back every draft already created.
             raise ImportRejected(errors)
-    return created
+    return ImportedForm(created, existing)
+
+
+def _new_rows(
+    rows: list[FormRow], *, unit: Unit, year: int, errors: list[RowError]
+) -> tuple[list[FormRow], list[tuple[int, Initiative]]]:
+    """The rows to create, and (row, model) of those the unit already registered; near
+    duplicates (of a registered model or of an earlier row) go to `errors`."""
+    fresh: list[FormRow] = []
+    existing: list[tuple[int, Initiative]] = []
+    for row in rows:
+        title = row.fields.get("title", "")
+        if not title:
+            continue
+        found = similar.duplicates(title, unit=unit, year=year)
+        exact = next((s for s in found if s.exact), None)
+        if exact is not None:
+            existing.append((row.number, exact.initiative))
+            continue
+        if found:
+            errors.append(
+                RowError(
+                    row.number,
+                    _(
+                        "“%(title)s” gần trùng với mô hình đơn vị đã đăng ký năm %(year)d: "
+                        "%(models)s. Hãy đặt tên phân biệt rõ, hoặc đăng ký trên trang nếu "
+                        "đúng là mô hình khác."
+                    )
+                    % {"title": title, "year": year, "models": "; ".join(map(str, found))},
+                )
+            )
+            continue
+        earlier = next(
+            (
+                other
+                for other in fresh
+                if similar.title_similarity(title, other.fields["title"]) >= similar.NEAR_DUPLICATE
+            ),
+            None,
+        )
+        if earlier is not None:
+            errors.append(
+                RowError(
+                    row.number,
+                    _("“%(title)s” trùng hoặc gần trùng với dòng %(other)d của tệp.")
+                    % {"title": title, "other": earlier.number},
+                )
+            )
+            continue
+        fresh.append(row)
+    return fresh, existing
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +459,7 @@ def start_replication(source: Initiative, *, unit: Unit, actor, year: int | None
         unit=unit,
         actor=actor,
         year=year,
+        check_similar=True,  # a second click would register the same replication again
         field=source.field,
         title=source.title,
         form=source.form,

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
 from core.files import serve_file
+from core.imports import ImportRejected
 from core.parsing import clean_text, parse_int
 from units.models import Unit
-from units.services import ImportRejected
 from workflows.models import Field, State
 
 from . import exports, jobs, selectors, services
@@ -218,7 +218,10 @@ def _form_context(sheets, year: int) -> dict:
                 for i in initiatives
                 if i.field == field
             ]
-            groups.append({"heading": exports.group_heading(field), "items": items})
+            blank = (
+                [] if items else [exports.blank_line(n) for n in range(1, exports.BLANK_LINES + 1)]
+            )
+            groups.append({"heading": exports.group_heading(field), "items": items, "blank": blank})
         groups_by_sheet.append({"unit": unit, "groups": groups})
     return {"sheets": groups_by_sheet, "year": year, "labels": exports.header_labels()}
 
@@ -231,7 +234,7 @@ def form_import(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = FormImport(request.POST, request.FILES, units=units)
     errors: list = []
-    created = []
+    created = None
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -246,11 +249,20 @@ def form_import(request: HttpRequest) -> HttpResponse:
             errors = [str(e) for e in exc.errors]
         except WorkflowError as exc:
             errors = [str(exc.message)]
-    status = 200 if created else 400
+    status = 200 if created is not None else 400
     if created:
         messages.success(
             request,
             _("Đã tạo %(n)d bản dự thảo từ biểu mẫu.") % {"n": len(created)},
+        )
+    if created is not None and created.existing:
+        messages.info(
+            request,
+            _(
+                "%(n)d mô hình trong biểu mẫu đơn vị đã đăng ký trước đây cho năm này: không tạo "
+                "lại."
+            )
+            % {"n": len(created.existing)},
         )
     return render(
         request,

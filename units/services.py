@@ -8,74 +8,65 @@ same way and says what each row would do, refused rows included, and writes noth
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
+
+# The reading, matching and all-or-nothing pieces every import shares live in core.imports;
+# the names other modules and the tests import from here stay importable from here.
+from core.imports import (
+    CREATE,
+    HEADER_ROW,
+    ROW_KEY,
+    UNCHANGED,
+    UPDATE,
+    Accepted,
+    Change,
+    ImportRejected,
+    RowError,
+    alias_map,
+    cell_text,
+    check_length,
+    choice_map,
+    fold,
+    normalise_rows,
+    parse_bool,
+    read_table,
+    rejected_or_dry_run,
+    spelling_map,
+    xlsx_grid,
+)
 
 from .models import COMMITTEE_ROLES, Membership, Role, Unit, UnitKind
 from .spellings import KIND_SPELLINGS, ROLE_SPELLINGS
 
+__all__ = [
+    "HEADER_ROW",
+    "ROW_KEY",
+    "Accepted",
+    "Change",
+    "ImportRejected",
+    "ImportResult",
+    "RowError",
+    "cell_text",
+    "choice_map",
+    "fold",
+    "import_people",
+    "import_units",
+    "read_table",
+    "xlsx_grid",
+]
+
 User = get_user_model()
 
-# read_table stores each row's number in the file under this key, so that skipped blank rows
-# do not shift the numbers the errors report.
-ROW_KEY = "_row"
-HEADER_ROW = 1
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an imported file; `row` is None for a problem with the whole file."""
-
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        return _("Dòng %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-
-
-class ImportRejected(Exception):
-    """The file has bad rows; nothing was written.
-
-    `hints` say what would have been accepted (the kinds, the roles), once for the whole file.
-    """
-
-    def __init__(self, errors: list[RowError], hints: Iterable[str] = ()):
-        self.errors = sorted(errors, key=lambda e: e.row or 0)
-        self.hints = list(hints)
-        super().__init__("\n".join([*(str(e) for e in self.errors), *self.hints]))
-
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 ROLE_NEW, ROLE_BACK = "role", "role_back"
-
-
-@dataclass(frozen=True)
-class Change:
-    """What an import does (or, in a dry run, would do) with one unit, person or role."""
-
-    row: int
-    action: str  # CREATE, UPDATE, UNCHANGED, ROLE_NEW, ROLE_BACK
-    subject: str
-    details: str = ""
-
-    def __str__(self) -> str:
-        text = _("Dòng %(row)d: %(subject)s") % {"row": self.row, "subject": self.subject}
-        return f"{text} ({self.details})" if self.details else text
 
 
 @dataclass
@@ -176,104 +167,7 @@ class ImportResult:
 # Reading files
 
 
-def read_table(file: IO[bytes] | str | Path, filename: str | None = None) -> list[dict[str, Any]]:
-    """Rows of the first sheet of an .xlsx, or of a .csv (UTF-8, BOM or not), keyed by header.
-
-    Blank rows are skipped; each row carries its number in the file under ROW_KEY.
-    Raises ImportRejected when the file cannot be read.
-    """
-    if isinstance(file, str | Path):
-        filename = filename or str(file)
-        with open(file, "rb") as handle:
-            return read_table(handle, filename)
-    suffix = Path(filename or getattr(file, "name", "") or "").suffix.lower()
-    if suffix == ".xlsx":
-        grid = xlsx_grid(file)
-    elif suffix == ".csv":
-        grid = _csv_grid(file)
-    else:
-        raise ImportRejected([RowError(None, _("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))])
-    return _rows_from_grid(grid)
-
-
-def xlsx_grid(file: IO[bytes]) -> list[list[Any]]:
-    """The first sheet's cells as rows, from A1, so that row numbers match what the person sees
-    in Excel. A damaged or non-Excel file is ImportRejected with a Vietnamese reason."""
-    from openpyxl import load_workbook  # heavy; only needed for Excel uploads
-
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-Excel file
-        raise ImportRejected(
-            [RowError(None, _("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx."))]
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
-    finally:
-        workbook.close()
-
-
-def _csv_grid(file: IO[bytes]) -> list[list[Any]]:
-    raw = file.read()
-    try:
-        # utf-8-sig drops the BOM Excel writes when it saves "CSV UTF-8".
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            [RowError(None, _("Tệp CSV phải lưu với bảng mã UTF-8 (chọn “CSV UTF-8” khi lưu)."))]
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    # Excel set to Vietnamese regional settings saves with ";" rather than ",".
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        # Excel keeps every number as a float; a code typed as 101 must stay "101".
-        return str(int(value))
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-def _rows_from_grid(grid: list[list[Any]]) -> list[dict[str, Any]]:
-    if not grid:
-        return []
-    headers = [cell_text(h) for h in grid[0]]
-    rows: list[dict[str, Any]] = []
-    for number, values in enumerate(grid[1:], start=HEADER_ROW + 1):
-        cells = [cell_text(v) for v in values]
-        if not any(cells):
-            continue
-        row: dict[str, Any] = {ROW_KEY: number}
-        for header, cell in zip(headers, cells, strict=False):
-            if header:
-                row[header] = cell
-        rows.append(row)
-    return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# Matching headers and values written by people
-
-
-def fold(text: Any) -> str:
-    """Lower case, no Vietnamese marks, single spaces: "Mã đơn vị" → "ma don vi"."""
-    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
-
-
-def _alias_map(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    return {fold(alias): column for column, names in aliases.items() for alias in (column, *names)}
-
-
-UNIT_COLUMNS = _alias_map(
+UNIT_COLUMNS = alias_map(
     {
         "parent_code": ["Mã đơn vị cấp trên", "Mã cấp trên", "parent"],
         "code": ["Mã đơn vị", "Mã"],
@@ -293,7 +187,7 @@ UNIT_LABELS = {
     "short_name": "Tên viết tắt",
 }
 
-PEOPLE_COLUMNS = _alias_map(
+PEOPLE_COLUMNS = alias_map(
     {
         "username": ["Tên đăng nhập", "Tài khoản", "Tên tài khoản"],
         "full_name": ["Họ và tên", "Họ tên"],
@@ -313,28 +207,6 @@ PEOPLE_LABELS = {
     "position": "Chức vụ",
 }
 
-TRUE_WORDS = frozenset({"1", "x", "co", "true", "yes", "y", "dung"})
-FALSE_WORDS = frozenset({"", "0", "khong", "false", "no", "n", "sai"})
-
-
-def choice_map(choices: type[Any]) -> dict[str, str]:
-    """Folded code and label (Vietnamese, and English when translated) → code."""
-    found: dict[str, str] = {}
-    for language in ("en", "vi"):  # Vietnamese last: it wins if a translation collides
-        with translation.override(language):
-            for value, label in choices.choices:
-                found[fold(label)] = value
-    for value in choices.values:
-        found[fold(value)] = value
-    return found
-
-
-def spelling_map(choices: type[Any], spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """choice_map and the spellings offices use (units.spellings) → code."""
-    found = {fold(s): code for code, names in spellings.items() for s in names}
-    found.update(choice_map(choices))
-    return found
-
 
 def kind_map() -> dict[str, str]:
     return spelling_map(UnitKind, KIND_SPELLINGS)
@@ -342,19 +214,6 @@ def kind_map() -> dict[str, str]:
 
 def role_map() -> dict[str, str]:
     return spelling_map(Role, ROLE_SPELLINGS)
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """One accepted value of a column: its code, its label (current language) and the other
-    spellings offices use for it."""
-
-    code: str
-    label: str
-    spellings: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{self.label} ({', '.join((self.code, *self.spellings))})"
 
 
 def accepted_kinds() -> list[Accepted]:
@@ -379,49 +238,6 @@ def roles_hint() -> str:
     ) % {"values": "; ".join(str(a) for a in accepted_roles())}
 
 
-def _normalise_rows(
-    rows: Iterable[Mapping[str, Any]],
-    columns: Mapping[str, str],
-    required: Iterable[str],
-    labels: Mapping[str, str],
-) -> tuple[list[tuple[int, dict[str, str]]], set[str], list[RowError]]:
-    """Rows keyed by our column names, the columns present, and errors about missing columns."""
-    normalised: list[tuple[int, dict[str, str]]] = []
-    present: set[str] = set()
-    for index, row in enumerate(rows):
-        number = int(row.get(ROW_KEY) or index + HEADER_ROW + 1)
-        clean: dict[str, str] = {}
-        for header, value in row.items():
-            if header == ROW_KEY:
-                continue
-            column = columns.get(fold(header))
-            if column is not None:
-                present.add(column)
-                clean[column] = cell_text(value)
-        normalised.append((number, clean))
-    errors = [
-        RowError(
-            HEADER_ROW,
-            _("thiếu cột bắt buộc “%(label)s” (%(column)s).")
-            % {"label": labels[column], "column": column},
-        )
-        for column in required
-        if normalised and column not in present
-    ]
-    return normalised, present, errors
-
-
-def _check_length(errors: list[RowError], number: int, value: str, model, field_name: str, label):
-    max_length = model._meta.get_field(field_name).max_length
-    if len(value) > max_length:
-        errors.append(
-            RowError(
-                number,
-                _("“%(label)s” dài quá %(max)d ký tự.") % {"label": label, "max": max_length},
-            )
-        )
-
-
 # ---------------------------------------------------------------------------------------------
 # Units
 
@@ -441,17 +257,6 @@ def _unit_subject(code: str, name: str) -> str:
     return f"{code} — {name}"
 
 
-def _rejected_or_dry_run(
-    result: ImportResult, errors: list[RowError], hints: list[str], dry_run: bool
-) -> ImportResult:
-    """A dry run reports the errors in its result; a real import refuses the file."""
-    if not dry_run:
-        raise ImportRejected(errors, hints)
-    result.errors = sorted(errors, key=lambda e: e.row or 0)
-    result.hints = hints
-    return result
-
-
 def import_units(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -> ImportResult:
     """Create or update units from rows (as read_table gives them); all rows or none.
 
@@ -466,10 +271,10 @@ def import_units(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) ->
     `dry_run` nothing is written and the result says what each row would do.
     """
     result = ImportResult(dry_run=dry_run)
-    normalised, present, errors = _normalise_rows(rows, UNIT_COLUMNS, UNIT_REQUIRED, UNIT_LABELS)
+    normalised, present, errors = normalise_rows(rows, UNIT_COLUMNS, UNIT_REQUIRED, UNIT_LABELS)
     result.rows = len(normalised)
     if errors:
-        return _rejected_or_dry_run(result, errors, [], dry_run)
+        return rejected_or_dry_run(result, errors, [], dry_run)
     kinds = kind_map()
     hints: list[str] = []
 
@@ -482,11 +287,11 @@ def import_units(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) ->
         if not code:
             row_errors.append(RowError(number, _("thiếu mã đơn vị.")))
         else:
-            _check_length(row_errors, number, code, Unit, "code", _("Mã đơn vị"))
+            check_length(row_errors, number, code, Unit, "code", _("Mã đơn vị"))
         if not name:
             row_errors.append(RowError(number, _("thiếu tên đơn vị.")))
         else:
-            _check_length(row_errors, number, name, Unit, "name", _("Tên đơn vị"))
+            check_length(row_errors, number, name, Unit, "name", _("Tên đơn vị"))
         kind = kinds.get(fold(kind_text))
         if not kind_text:
             row_errors.append(RowError(number, _("thiếu loại đơn vị.")))
@@ -498,10 +303,10 @@ def import_units(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) ->
                 hints.append(kinds_hint())
         short_name = row.get("short_name") if "short_name" in present else None
         if short_name:
-            _check_length(row_errors, number, short_name, Unit, "short_name", _("Tên viết tắt"))
+            check_length(row_errors, number, short_name, Unit, "short_name", _("Tên viết tắt"))
         is_committee: bool | None = None
         if "is_committee" in present:
-            is_committee = _parse_bool(row.get("is_committee", ""))
+            is_committee = parse_bool(row.get("is_committee", ""))
             if is_committee is None:
                 row_errors.append(
                     RowError(
@@ -593,7 +398,7 @@ def import_units(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) ->
         else:
             result.add(Change(item.number, UNCHANGED, subject))
     if errors:
-        return _rejected_or_dry_run(result, errors, hints, dry_run)
+        return rejected_or_dry_run(result, errors, hints, dry_run)
     if not dry_run:
         _write_units(plan, existing)
     return result
@@ -627,15 +432,6 @@ def _describe_unit_updates(updates: Mapping[str, Any]) -> str:
         else:
             parts.append(_("tên: %(value)s") % {"value": value})
     return "; ".join(parts)
-
-
-def _parse_bool(text: str) -> bool | None:
-    folded = fold(text)
-    if folded in TRUE_WORDS:
-        return True
-    if folded in FALSE_WORDS:
-        return False
-    return None
 
 
 def _topological_order(parsed: dict[str, _UnitRow], errors: list[RowError]) -> list[_UnitRow]:
@@ -731,12 +527,12 @@ def import_people(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -
     would do. `result.usernames` lists the people of the file.
     """
     result = ImportResult(dry_run=dry_run)
-    normalised, present, errors = _normalise_rows(
+    normalised, present, errors = normalise_rows(
         rows, PEOPLE_COLUMNS, PEOPLE_REQUIRED, PEOPLE_LABELS
     )
     result.rows = len(normalised)
     if errors:
-        return _rejected_or_dry_run(result, errors, [], dry_run)
+        return rejected_or_dry_run(result, errors, [], dry_run)
     roles = role_map()
     hints: list[str] = []
     unit_codes = {row.get("unit_code", "") for _number, row in normalised} - {""}
@@ -769,9 +565,9 @@ def import_people(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -
                         % {"username": username},
                     )
                 )
-            _check_length(row_errors, number, username, User, "username", _("Tên đăng nhập"))
-        _check_length(row_errors, number, full_name, User, "full_name", _("Họ và tên"))
-        _check_length(row_errors, number, position, User, "position", _("Chức vụ"))
+            check_length(row_errors, number, username, User, "username", _("Tên đăng nhập"))
+        check_length(row_errors, number, full_name, User, "full_name", _("Họ và tên"))
+        check_length(row_errors, number, position, User, "position", _("Chức vụ"))
         if email:
             try:
                 validate_email(email)
@@ -861,7 +657,7 @@ def import_people(rows: Iterable[Mapping[str, Any]], *, dry_run: bool = False) -
     result.usernames = list(people)
     _plan_people(result, people, users, refused={e.row for e in errors})
     if errors:
-        return _rejected_or_dry_run(result, errors, hints, dry_run)
+        return rejected_or_dry_run(result, errors, hints, dry_run)
     if not dry_run:
         _write_people(people, users)
     return result

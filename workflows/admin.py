@@ -162,7 +162,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Initiative)
 class InitiativeAdmin(ReadOnlyAdmin):
     list_display = ("title", "unit", "year", "field", "state", "total_score")
-    list_filter = ("state", "field", "year", "kind", "form")
+    list_filter = ("state", "field", "year", "kind", "form", "imported")
     search_fields = ("title", "unit__name", "unit__code")
     list_select_related = ("unit", "campaign")
     inlines = (AttachmentInline, ProgressReportInline, ScorecardInline, OpenTaskInline)
@@ -235,6 +235,7 @@ class InitiativeAdmin(ReadOnlyAdmin):
                     "override_reason",
                     "recognized_at",
                     "has_open_case",
+                    "imported",
                 )
             },
         ),

@@ -24,7 +24,7 @@ from core.api import ErrorSerializer, error_body, request_meta
 from core.files import serve_file
 from core.parsing import parse_int
 
-from . import access, exports, selectors, services
+from . import access, exports, selectors, services, similar
 from .engine.inputs import serializer_class
 from .exceptions import Conflict, InvalidData, NotAllowed, WorkflowError
 from .lifecycle.actions import ACTIONS
@@ -38,6 +38,7 @@ from .serializers import (
     InitiativeDetailSerializer,
     InitiativeFieldsSerializer,
     InitiativeListSerializer,
+    SimilarTitlesSerializer,
     TaskSerializer,
 )
 
@@ -115,9 +116,7 @@ class InitiativeViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Initiative.objects.none()
-        return access.visible_initiatives(self.request.user).order_by(
-            "-year", "unit__path", "pk"
-        )
+        return access.visible_initiatives(self.request.user).order_by("-year", "unit__path", "pk")
 
     def _get(self, pk) -> Initiative:
         initiative = access.get_visible_initiative(self.request.user, int(pk))
@@ -147,9 +146,15 @@ class InitiativeViewSet(
         fields = dict(serializer.validated_data)
         unit = fields.pop("unit")
         year = fields.pop("year", None)
+        allow_similar = fields.pop("allow_similar", False)
         with transaction.atomic():  # the answer is built before the commit (see _act)
             initiative = services.create_initiative(
-                unit=unit, actor=request.user, year=year, meta=request_meta(request), **fields
+                unit=unit,
+                actor=request.user,
+                year=year,
+                meta=request_meta(request),
+                check_similar=not allow_similar,
+                **fields,
             )
             initiative = access.get_visible_initiative(request.user, initiative.pk)
             return Response(_detail(initiative, request), status=status.HTTP_201_CREATED)
@@ -202,9 +207,7 @@ class InitiativeViewSet(
             data=request.data, context={"request": request}
         )
         body.is_valid(raise_exception=True)
-        data = {
-            k: dict(v) if isinstance(v, dict) else v for k, v in body.validated_data.items()
-        }
+        data = {k: dict(v) if isinstance(v, dict) else v for k, v in body.validated_data.items()}
         comment = data.pop("comment", "")
         if not key:
             with transaction.atomic():
@@ -311,6 +314,24 @@ class InitiativeViewSet(
         if found is None:
             raise NotFoundError()
         return serve_file(found.file, found.original_name)
+
+    @extend_schema(
+        summary="Mô hình trùng, gần trùng tên và mô hình có thể là gốc nhân rộng",
+        responses=SimilarTitlesSerializer,
+    )
+    @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def similar(self, request, pk=None):
+        initiative = self._get(pk)
+        body = {
+            "duplicates": similar.duplicates(
+                initiative.title,
+                unit=initiative.unit,
+                year=initiative.year,
+                exclude_pk=initiative.pk,
+            ),
+            "replication_sources": similar.suggestions_for(request.user, initiative),
+        }
+        return Response(SimilarTitlesSerializer(body).data)
 
     @extend_schema(summary="Nhật ký của một mô hình", responses=AuditEntrySerializer(many=True))
     @route(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

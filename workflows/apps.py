@@ -15,8 +15,7 @@ class WorkflowsConfig(AppConfig):
 
         # What each action's message says lives with the action (the registry).
         register_sentences(
-            {a.name: a.message for a in ACTIONS.values() if a.message is not None}
-            | OTHER_MESSAGES
+            {a.name: a.message for a in ACTIONS.values() if a.message is not None} | OTHER_MESSAGES
         )
 
         builder = "workflows.demo.build_demo_campaigns"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -81,8 +82,28 @@ class RegistrationForm(forms.ModelForm):
         }
         help_texts = REGISTRATION_HELP
 
-    def __init__(self, *args, replicable=None, **kwargs):
+    def __init__(self, *args, replicable=None, campaigns=None, ask_similar=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if campaigns is not None:
+            # A new registration: the year among the campaigns open to the unit (part 5).
+            self.fields["year"] = forms.TypedChoiceField(
+                label=_("Năm đăng ký (đợt thi đua)"),
+                coerce=int,
+                choices=[(c.year, campaign_choice_label(c)) for c in campaigns],
+                # Not sent (a script, an old page): this year's campaign, or the only one open.
+                required=False,
+                empty_value=None,
+                initial=default_year(campaigns),
+                error_messages={
+                    "invalid_choice": _(
+                        "Năm %(value)s không có đợt thi đua đang mở đăng ký: hãy chọn một năm "
+                        "trong danh sách."
+                    )
+                },
+            )
+            self.order_fields(["year"])
+        if ask_similar:
+            self.ask_similar()
         # A draft may be saved half-filled; "Gửi duyệt" asks for the rest.
         for name in REGISTRATION_FIELDS:
             self.fields[name].required = name in ("field", "title")
@@ -94,8 +115,39 @@ class RegistrationForm(forms.ModelForm):
         )
         self.fields["replicates"].empty_label = _("— Không chọn —")
 
+    def ask_similar(self) -> None:
+        """Add the box that confirms a title like one the unit already registered."""
+        if "allow_similar" not in self.fields:
+            self.fields["allow_similar"] = forms.BooleanField(
+                label=_(
+                    "Tôi đã xem các mô hình gần trùng ở trên: đây là mô hình khác, vẫn đăng ký"
+                ),
+                required=False,
+            )
+
     def registration_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in REGISTRATION_FIELDS}
+
+
+def default_year(campaigns) -> int | None:
+    years = [c.year for c in campaigns]
+    this_year = timezone.localdate().year
+    if this_year in years:
+        return this_year
+    return years[0] if len(years) == 1 else None
+
+
+def campaign_choice_label(campaign: Campaign) -> str:
+    deadline = campaign.registration_deadline
+    if deadline >= timezone.localdate():
+        return _("Năm %(year)d (hạn đăng ký %(deadline)s)") % {
+            "year": campaign.year,
+            "deadline": deadline.strftime("%d/%m/%Y"),
+        }
+    return _("Năm %(year)d (đăng ký muộn, hạn %(deadline)s đã qua)") % {
+        "year": campaign.year,
+        "deadline": deadline.strftime("%d/%m/%Y"),
+    }
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -214,7 +266,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["council"].label_from_instance = _council_label
         self.fields["title"].required = False
         if not self.is_bound:
-            year = datetime.date.today().year
+            year = timezone.localdate().year
             self.initial.setdefault("year", year)
             self.initial.setdefault("registration_deadline", datetime.date(year, 3, 31))
 
@@ -250,3 +302,10 @@ class CriterionForm(forms.Form):
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=3, max_num=30)
+
+
+class HistoryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

@@ -263,6 +263,11 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     decision_signer = models.CharField(_("người ký"), max_length=150, blank=True)
     override_reason = models.TextField(_("lý do công nhận dưới điểm đạt"), blank=True)
     recognized_at = models.DateTimeField(_("thời điểm công nhận"), null=True, blank=True)
+    # Brought in by the history import (workflows.history) directly in its final state, with
+    # one "import" audit entry instead of transitions that never happened.
+    imported = models.BooleanField(
+        _("nhập từ dữ liệu các năm trước"), default=False, editable=False
+    )
     has_open_case = models.BooleanField(
         _("đang có vụ việc kỷ luật, thanh tra, khiếu nại"),
         default=False,
@@ -563,10 +568,14 @@ class Commendation(models.Model):
     authority = models.CharField(_("cơ quan, người quyết định khen thưởng"), max_length=255)
     decision_number = models.CharField(_("số quyết định"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))
+    # Empty only for a commendation of past years brought in by the history import, whose
+    # signed file was not brought in; the commend action always asks for it.
     signed_file = models.ForeignKey(
         Attachment,
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("tệp quyết định đã ký"),
     )
     proposal_number = models.CharField(_("số tờ trình đề nghị"), max_length=60, blank=True)

@@ -282,7 +282,6 @@ def unit_dashboard(user, *, year: int) -> dict:
 
     from units.selectors import committee_of
 
-
     units = [m.unit for m in memberships_of(user) if m.role in UNIT_ROLES]
     # A person in a unit and in one of its sub-units sees the subtree once.
     units = [u for u in units if not any(o is not u and u.path.startswith(o.path) for o in units)]
@@ -340,7 +339,6 @@ def unit_dashboard(user, *, year: int) -> dict:
 def campaigns_of(committees) -> QuerySet:
     from django.db.models import Count
 
-
     return (
         Campaign.objects.filter(committee__in=committees)
         .select_related("committee")
@@ -380,3 +378,20 @@ def task_candidates(task: InitiativeTask) -> list:
         for person in people_with_role_over(task.initiative.unit, task.role)
         if person.pk != task.owner_id
     ]
+
+
+def registration_campaigns(units) -> list[Campaign]:
+    """The campaigns the units may register in today, one per year, newest first: those whose
+    deadline has not passed, and this year's or a later one past its deadline where the
+    committee allows late entries (Campaign.allow_late_registration)."""
+    from units.selectors import committee_of
+
+    committees = {c.pk for c in (committee_of(u) for u in units) if c is not None}
+    today = timezone.localdate()
+    campaigns = Campaign.objects.filter(committee__in=committees).filter(
+        Q(registration_deadline__gte=today) | Q(allow_late_registration=True, year__gte=today.year)
+    )
+    by_year: dict[int, Campaign] = {}
+    for campaign in campaigns.order_by("-year", "registration_deadline"):
+        by_year.setdefault(campaign.year, campaign)
+    return list(by_year.values())

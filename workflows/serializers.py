@@ -315,6 +315,13 @@ class InitiativeCreateSerializer(InitiativeFieldsSerializer):
     year = serializers.IntegerField(
         required=False, min_value=2000, max_value=2100, help_text="Mặc định: năm nay."
     )
+    allow_similar = serializers.BooleanField(
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Đơn vị đã có mô hình cùng năm trùng hoặc gần trùng tên thì bị từ chối "
+        "(mã lỗi duplicate, lỗi ở trường title); gửi true để xác nhận đây là mô hình khác.",
+    )
     attachments = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -323,7 +330,7 @@ class InitiativeCreateSerializer(InitiativeFieldsSerializer):
     )
 
     class Meta(InitiativeFieldsSerializer.Meta):
-        fields = ["unit", "year", *EDITABLE_FIELDS, "attachments"]
+        fields = ["unit", "year", *EDITABLE_FIELDS, "allow_similar", "attachments"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -375,3 +382,29 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     def get_unit_name(self, entry) -> str:
         return entry.unit.name if entry.unit_id else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Similar titles (workflows.similar)
+
+
+class SimilarSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="initiative.pk")
+    title = serializers.CharField(source="initiative.title")
+    unit = serializers.IntegerField(source="initiative.unit_id")
+    unit_name = serializers.CharField(source="initiative.unit.name")
+    year = serializers.IntegerField(source="initiative.year")
+    state = serializers.CharField(source="initiative.state")
+    similarity = serializers.FloatField(help_text="0–1 (pg_trgm trên PostgreSQL).")
+    exact = serializers.BooleanField(help_text="Trùng tên (không kể hoa thường, dấu).")
+
+
+class SimilarTitlesSerializer(serializers.Serializer):
+    duplicates = SimilarSerializer(
+        many=True, help_text="Mô hình khác của đơn vị cùng năm, trùng hoặc gần trùng tên."
+    )
+    replication_sources = SimilarSerializer(
+        many=True,
+        help_text="Khi bản đăng ký chưa chọn mô hình gốc: mô hình có thể được nhân rộng "
+        "(đã công nhận, hoặc của đơn vị khác trong phạm vi), giống nhất trước.",
+    )

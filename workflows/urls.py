@@ -22,4 +22,6 @@ urlpatterns = [
     path("dot-thi-dua/", views.campaign_list, name="campaign_list"),
     path("dot-thi-dua/moi/", views.campaign_create, name="campaign_create"),
     path("dot-thi-dua/<int:pk>/sua/", views.campaign_edit, name="campaign_edit"),
+    path("cac-nam-truoc/nhap/", views.history_import, name="history_import"),
+    path("cac-nam-truoc/mau.xlsx", views.history_template, name="history_template"),
 ]

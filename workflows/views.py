@@ -15,18 +15,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError as WorkflowError
-from core.errors import NotAllowed, NotFound
+from core.errors import Duplicate, NotAllowed, NotFound
 from core.files import serve_file
 from core.http import refuse_as_http
+from core.imports import ImportRejected, read_table
 from core.parsing import parse_int, parse_ints
 from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
-from . import access, audit, exports, forms, selectors, services
+from . import access, audit, exports, forms, history, selectors, services, similar
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
@@ -85,7 +87,13 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Initiative:
     return initiative
 
 
+# Entries of workflows.history name the file they came from and the commendation they brought.
+CHANGE_LABELS = {"source": gettext_lazy("Tệp nguồn"), "commendation": gettext_lazy("Khen thưởng")}
+
+
 def _field_label(name: str) -> str:
+    if name in CHANGE_LABELS:
+        return str(CHANGE_LABELS[name])
     try:
         return str(Initiative._meta.get_field(name).verbose_name).capitalize()
     except Exception:
@@ -389,6 +397,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if initiative.state == State.COMMENDED
             else None,
             "returned": selectors.last_return(initiative),
+            "suggestions": similar.suggestions_for(request.user, initiative),
         },
     )
 
@@ -416,15 +425,21 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     units = list(_registration_units(request.user))
     if not units:
         raise PermissionDenied(_("Chỉ cán bộ, thủ trưởng của đơn vị mới đăng ký mô hình."))
+    campaigns = selectors.registration_campaigns(units)
     form = forms.RegistrationForm(
-        request.POST or None, request.FILES or None, replicable=_replicable()
+        request.POST or None,
+        request.FILES or None,
+        replicable=_replicable(),
+        campaigns=campaigns,
+        ask_similar="allow_similar" in request.POST,
     )
     if len(units) > 1:
         form.fields["unit"] = forms.UnitChoiceField(
             label=_("Đơn vị đăng ký"), queryset=_registration_units(request.user)
         )
-        form.order_fields(["unit"])
+        form.order_fields(["unit", "year"])
     status = 200
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data.get("unit") or units[0]
         try:
@@ -432,9 +447,17 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
                 unit=unit,
                 actor=request.user,
                 meta=_meta(request),
+                year=form.cleaned_data["year"] or form.fields["year"].initial,
                 attachments=form.cleaned_data["attachments"],
+                check_similar=not form.cleaned_data.get("allow_similar", False),
                 **form.registration_data(),
             )
+        except Duplicate as exc:
+            # A warning the person may overrule: the models it looks like, and a box to confirm.
+            duplicates = exc.similar
+            form.add_error("title", str(exc.message))
+            form.ask_similar()
+            status = 400
         except WorkflowError as exc:
             _show_errors(form, exc)
             status = _error_status(exc)
@@ -449,7 +472,12 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workflows/initiative_form.html",
-        {"form": form, "initiative": None},
+        {
+            "form": form,
+            "initiative": None,
+            "duplicates": duplicates,
+            "no_campaign": not campaigns,
+        },
         status=status,
     )
 
@@ -780,5 +808,81 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "workflows/campaign_form.html",
         {"form": form, "criteria": criteria, "committee": campaign.committee, "campaign": campaign},
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Models of past years (workflows.history)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _may_import_history(request: HttpRequest) -> None:
+    if not history.may_import(request.user):
+        raise PermissionDenied(_("Chỉ lãnh đạo Ban Dân vận mới nhập dữ liệu các năm trước."))
+
+
+@login_required
+def history_template(request: HttpRequest) -> HttpResponse:
+    _may_import_history(request)
+    response = HttpResponse(history.history_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-mo-hinh-cac-nam-truoc.xlsx"'
+    return response
+
+
+@login_required
+def history_import(request: HttpRequest) -> HttpResponse:
+    """Upload a file of past years' models; "Kiểm tra trước" says what it would do and writes
+    nothing; a file with any bad row changes nothing."""
+    _may_import_history(request)
+    form = forms.HistoryImportForm(request.POST or None, request.FILES or None)
+    errors: list = []
+    hints: list = []
+    preview = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            upload.seek(0)
+            try:
+                result = history.import_history(
+                    read_table(upload, upload.name),
+                    actor=request.user,
+                    filename=upload.name,
+                    content=content,
+                    dry_run="dry_run" in request.POST,
+                    meta=_meta(request),
+                )
+            except ImportRejected as rejected:
+                errors, hints = rejected.errors, rejected.hints
+                messages.error(
+                    request,
+                    _(
+                        "Không nhập gì: tệp “%(name)s” có %(count)d lỗi. Hãy sửa các dòng dưới "
+                        "đây rồi nhập lại cả tệp."
+                    )
+                    % {"name": upload.name, "count": len(errors)},
+                )
+            else:
+                if result.dry_run:
+                    preview, errors, hints = result, result.errors, result.hints
+                    status = 200
+                else:
+                    messages.success(request, result.message())
+                    return redirect("workflows:history_import")
+    return render(
+        request,
+        "workflows/history_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "hints": hints,
+            "preview": preview,
+            "accepted": history.accepted_values(),
+            "labels": history.LABELS,
+        },
         status=status,
     )

@@ -131,7 +131,9 @@ def test_the_audit_records_the_callers_request_id_and_ip(world, api):
 
 def test_edit_links_the_model_it_replicates_when_visible(world, api):
     original = api("staff").post("/initiatives", registration(world)).json()["id"]
-    pk = api("staff").post("/initiatives", registration(world)).json()["id"]
+    # Another model of the unit (the same title would be refused as a duplicate).
+    other = {**registration(world), "title": "Tổ công nghệ số cộng đồng ở thôn"}
+    pk = api("staff").post("/initiatives", other).json()["id"]
     through_action = api("staff").act(
         pk, "edit", {"fields": {"kind": "replication", "replicates": original}}
     )

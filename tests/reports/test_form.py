@@ -116,11 +116,15 @@ def test_the_exported_form_has_the_seed_layout(world, registered, client):
         "III. LĨNH VỰC QUỐC PHÒNG – AN NINH",
         "1. Tổ an ninh tự quản",
         "IV. LĨNH VỰC XÂY DỰNG HỆ THỐNG CHÍNH TRỊ",
+        # A group without a model keeps numbered empty lines to fill in (rows 16–18).
+        "1......",
+        "2......",
+        "3......",
     ]
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:G1", "A2:G2", "A5:A6", "B5:C5", "D5:D6", "E5:E6", "F5:G5"} <= merged
     assert {"A8:G8", "A11:G11", "A13:G13", "A15:G15"} <= merged  # the four group rows
-    signature = [r for r in merged if r.startswith("E") and int(r.split(":")[0][1:]) > 15]
+    signature = [r for r in merged if r.startswith("E") and int(r.split(":")[0][1:]) > 18]
     assert len(signature) == 2
     texts = {v for v in cells.values() if isinstance(v, str)}
     assert {"THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)"} <= texts
@@ -347,7 +351,12 @@ def test_a_failed_job_says_so(world, client):
 
 
 def test_a_year_without_a_campaign_is_refused_as_a_whole(world, registered, client):
-    content = _export(client, world)
+    # The form's title names the year the rows are for (part 5): a form of next year, which
+    # the committee has not opened.
+    def next_year(ws):
+        ws["A2"] = ws["A2"].value.replace(str(world.year), str(world.year + 1))
+
+    content = _edit(_export(client, world), next_year)
     before = _counts()
     client.force_login(world.other_staff)
     response = client.post(
@@ -361,6 +370,126 @@ def test_a_year_without_a_campaign_is_refused_as_a_whole(world, registered, clie
     assert response.status_code == 400
     assert f"chưa mở đợt thi đua năm {world.year + 1}" in response.content.decode()
     assert _counts() == before
+
+
+def test_the_year_comes_from_the_forms_title_and_a_different_one_is_refused(
+    world, registered, client
+):
+    content = _export(client, world)
+    before = _counts()
+    client.force_login(world.other_staff)
+    refused = client.post(
+        reverse("reports:form_import"),
+        {
+            "unit": world.units["dept2"].pk,
+            "year": world.year - 1,
+            "file": SimpleUploadedFile("bieu.xlsx", content),
+        },
+    )
+    assert refused.status_code == 400
+    assert (
+        f"Dòng 2: tiêu đề biểu mẫu ghi năm {world.year} nhưng đang nhập cho năm {world.year - 1}"
+    ) in refused.content.decode()
+    assert _counts() == before
+
+    # No year chosen: the title's.
+    taken = client.post(
+        reverse("reports:form_import"),
+        {"unit": world.units["dept2"].pk, "file": SimpleUploadedFile("bieu.xlsx", content)},
+    )
+    assert taken.status_code == 200
+    years = set(Initiative.objects.filter(unit=world.units["dept2"]).values_list("year", flat=True))
+    assert years == {world.year}
+
+
+def test_uploading_a_form_again_creates_nothing_new(world, registered, client):
+    content = _export(client, world)
+    first = _upload(client, world, content)
+    assert first.status_code == 200
+    before = _counts()
+    again = _upload(client, world, content)
+    html = again.content.decode()
+    assert again.status_code == 200
+    assert _counts() == before
+    assert "4 mô hình trong biểu mẫu đơn vị đã đăng ký trước đây cho năm này" in html
+    assert "Dòng 9:" in html and "Chợ nông sản sạch" in html
+
+    # Its own unit's form, uploaded into its own unit: the same.
+    created = report_services.import_registration_form(
+        io.BytesIO(content),
+        filename="bieu.xlsx",
+        unit=world.units["dept"],
+        actor=world.staff,
+        year=world.year,
+    )
+    assert list(created) == [] and len(created.existing) == 4
+    assert _counts() == before
+
+
+def test_a_near_duplicate_row_is_refused_with_its_row_and_the_model(world, registered, client):
+    content = _export(client, world)
+
+    def reword(ws):
+        ws["A9"] = "1. Chợ nông sản sạch của xã"  # near "Chợ nông sản sạch" (row 9)
+        ws["A14"] = "1. Đội dân phòng tuần tra ban đêm"  # like nothing the unit has
+
+    before = _counts()
+    with pytest.raises(ImportRejected) as caught:
+        report_services.import_registration_form(
+            io.BytesIO(_edit(content, reword)),
+            filename="bieu.xlsx",
+            unit=world.units["dept"],
+            actor=world.staff,
+            year=world.year,
+        )
+    errors = {e.row: e.message for e in caught.value.errors}
+    assert list(errors) == [9], errors
+    assert "gần trùng với mô hình đơn vị đã đăng ký năm" in errors[9]
+    assert "“Chợ nông sản sạch” (Sở Nông nghiệp" in errors[9]
+    assert _counts() == before
+
+
+def test_two_rows_of_one_file_alike_are_refused(world, registered, client):
+    content = _export(client, world)
+
+    def repeat(ws):
+        ws["A12"] = "1. Tổ an ninh tự quản thôn"
+        ws["A14"] = "1. Tổ an ninh tự quản thôn"
+
+    with pytest.raises(ImportRejected) as caught:
+        report_services.import_registration_form(
+            io.BytesIO(_edit(content, repeat)),
+            filename="bieu.xlsx",
+            unit=world.units["dept2"],
+            actor=world.other_staff,
+            year=world.year,
+        )
+    assert [(e.row, e.message) for e in caught.value.errors] == [
+        (14, "“Tổ an ninh tự quản thôn” trùng hoặc gần trùng với dòng 12 của tệp.")
+    ]
+
+
+def test_the_blank_form_has_empty_lines_under_each_group(world, client):
+    workbook = load_workbook(io.BytesIO(_export(client, world)))  # nothing registered yet
+    ws = workbook.worksheets[0]
+    column_a = [ws.cell(r, 1).value for r in range(8, 24)]
+    for start in (8, 12, 16, 20):  # each group's heading, then its three empty lines
+        assert column_a[start - 8].split(".")[0] in {"I", "II", "III", "IV"}
+        assert column_a[start - 7 : start - 4] == ["1......", "2......", "3......"]
+    assert ws.cell(24, 1).value is None
+    client.force_login(world.staff)
+    printed = client.get(reverse("reports:form_print", args=[world.units["dept"].pk, world.year]))
+    assert printed.content.decode().count('<tr class="blank">') == 12
+    # Sent back as it is, the blank form has nothing to import.
+    with pytest.raises(ImportRejected) as caught:
+        report_services.read_registration_form(io.BytesIO(workbook_bytes(workbook)), "bieu.xlsx")
+    assert str(caught.value) == "Biểu mẫu chưa có mô hình, điển hình nào."
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def test_a_form_typed_from_the_seed_paper_is_read(world):

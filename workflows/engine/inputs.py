@@ -210,9 +210,7 @@ def serializer_class(
     """The API body of `action`, one class per action (named for the OpenAPI schema)."""
     key = (prefix, action.name)
     if key not in _SERIALIZERS:
-        attrs: dict = {
-            item.name: _api_field(item, model) for item in action.inputs
-        }
+        attrs: dict = {item.name: _api_field(item, model) for item in action.inputs}
         # Not required here: the door answers a missing reason with `reason_required`.
         attrs["comment"] = serializers.CharField(
             required=False,

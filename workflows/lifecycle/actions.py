@@ -497,6 +497,8 @@ OTHER_AUDIT_ACTIONS = {
     "flag_case": gettext_lazy("Đánh dấu vụ việc"),
     "create_campaign": gettext_lazy("Mở đợt thi đua"),
     "update_campaign": gettext_lazy("Sửa đợt thi đua"),
+    # workflows.history: a model (or campaign) of a past year brought in from a file.
+    "import": gettext_lazy("Nhập dữ liệu các năm trước"),
 }
 
 # Sentences of messages that are not about a lifecycle action.

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
-from core.errors import Conflict, NotAllowed
+from core.errors import Conflict, NotAllowed, WrongState
 from notifications.services import Message
 from units.models import Membership, Role
 from units.selectors import people_with_role_over
@@ -45,6 +45,14 @@ class InitiativeKind(ProcessKind):
 
     def begin(self, ctx: Context) -> None:
         initiative = ctx.subject
+        if initiative.imported:
+            # workflows.history: created in its final state, with a finished process.
+            raise WrongState(
+                _(
+                    "Mô hình này được nhập từ dữ liệu các năm trước (đã ở kết quả cuối cùng): "
+                    "không còn thao tác nào trên quy trình."
+                )
+            )
         active = list(
             InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).select_related(
                 "owner"

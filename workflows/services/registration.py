@@ -6,21 +6,32 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import InvalidData, NotAllowed
+from core.errors import Duplicate, InvalidData, NotAllowed
 from core.request import NO_META, RequestMeta
 from units.models import Membership, Role
 from units.selectors import committee_of
 
-from .. import audit
+from .. import audit, similar
 from ..flows import InitiativeFlow
 from ..models import EDITABLE_FIELDS, Attachment, Campaign, Initiative
 from ..recording import attach, attname, full_clean, jsonable
 
 
 def create_initiative(
-    *, unit, actor, year: int | None = None, meta: RequestMeta = NO_META, **fields
+    *,
+    unit,
+    actor,
+    year: int | None = None,
+    meta: RequestMeta = NO_META,
+    check_similar: bool = False,
+    **fields,
 ) -> Initiative:
-    """A new draft of `unit` for `year`, made by the unit's staff or head, with its process."""
+    """A new draft of `unit` for `year`, made by the unit's staff or head, with its process.
+
+    With `check_similar` (what a person registers through the page and the API, until they
+    confirm after the warning), a title the unit already registered for the year, the same or
+    nearly (workflows.similar), is refused with Duplicate. The form import checks its rows
+    itself (reports.services); code that creates drafts in bulk (demo, benchmarks) does not."""
     year = year or timezone.localdate().year
     if not Membership.objects.filter(
         user=actor,
@@ -44,6 +55,8 @@ def create_initiative(
         raise InvalidData(
             field_errors={name: [_("Trường không được phép sửa.")] for name in unknown}
         )
+    if check_similar:
+        check_duplicates(fields.get("title", ""), unit=unit, year=year)
     with transaction.atomic():
         initiative = Initiative(unit=unit, campaign=campaign, year=year, created_by=actor, **fields)
         full_clean(initiative, exclude=["state"], partial=True)
@@ -67,3 +80,15 @@ def create_initiative(
             ip=meta.ip,
         )
     return initiative
+
+
+def check_duplicates(title: str, *, unit, year: int, exclude_pk: int | None = None) -> None:
+    """Raise Duplicate when `unit` already has the same or a near title for `year`."""
+    found = similar.duplicates(title, unit=unit, year=year, exclude_pk=exclude_pk)
+    if not found:
+        return
+    message = _(
+        "Đơn vị đã đăng ký năm %(year)d mô hình trùng hoặc gần trùng tên: %(models)s. Nếu đây "
+        "là mô hình khác, hãy đặt tên phân biệt rõ hoặc xác nhận vẫn đăng ký."
+    ) % {"year": year, "models": "; ".join(str(s) for s in found)}
+    raise Duplicate(message, field_errors={"title": [message]}, similar=found)

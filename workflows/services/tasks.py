@@ -140,5 +140,3 @@ def _set_owner(task, owner, *, action, actor, meta) -> None:
         request_id=meta.request_id,
         ip=meta.ip,
     )
-
-
