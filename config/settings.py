@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "reports",
+    "documents",
 ]
 
 MIDDLEWARE = [
