@@ -68,14 +68,17 @@ class Pdf(FPDF):
         style = ("B" if block.bold else "") + ("I" if block.italic else "")
         indent = 10 if block.indent and block.align in ("justify", "left") else 0
         self.set_x(self.l_margin)
-        with self.text_columns(
-            text_align=ALIGN[block.align], l_margin=self.l_margin, r_margin=self.r_margin
-        ) as columns, columns.paragraph(
-            text_align=ALIGN[block.align],
-            first_line_indent=indent,
-            bottom_margin=1.8,
-            line_height=1.3,
-        ) as paragraph:
+        with (
+            self.text_columns(
+                text_align=ALIGN[block.align], l_margin=self.l_margin, r_margin=self.r_margin
+            ) as columns,
+            columns.paragraph(
+                text_align=ALIGN[block.align],
+                first_line_indent=indent,
+                bottom_margin=1.8,
+                line_height=1.3,
+            ) as paragraph,
+        ):
             if block.lead:
                 self.set_font(FONT, style="B" + style.replace("B", ""), size=size)
                 paragraph.write(clean(block.lead) + " ")
