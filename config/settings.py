@@ -342,6 +342,8 @@ SPECTACULAR_SETTINGS = {
         "InitiativeKindEnum": "workflows.models.Kind",
         "CommendationFormEnum": "workflows.models.CommendationForm",
         "UnitKindEnum": "units.models.UnitKind",
+        "AwardKindEnum": "awards.models.AwardKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
     },
 }
 
