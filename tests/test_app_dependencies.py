@@ -13,6 +13,7 @@ PACKAGES = (
     "workflows",
     "notifications",
     "reports",
+    "awards",
     "config",
 )
 
@@ -74,4 +75,5 @@ def test_the_bottom_layers_import_no_app():
     assert "workflows" not in edges["notifications"], "notifications reaches into workflows"
     # The register sits just above units, so every app that issues documents may use it.
     assert edges["documents"] <= {"core", "units"}, edges["documents"]
+    assert "awards" not in edges["workflows"], "workflows reaches into awards (use panels)"
     assert edges["config"] - {"core"} and not any("config" in e for e in edges.values())
