@@ -28,7 +28,7 @@ from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
-from . import access, audit, exports, forms, history, selectors, services, similar
+from . import access, audit, exports, forms, history, panels, selectors, services, similar
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
@@ -398,6 +398,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "returned": selectors.last_return(initiative),
             "suggestions": similar.suggestions_for(request.user, initiative),
+            "panels": panels.render_panels(request, initiative),
         },
     )
 
