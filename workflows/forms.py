@@ -190,11 +190,16 @@ class CampaignForm(forms.ModelForm):
             "quorum",
             "quota_per_unit",
             "public_comment_days",
+            "nomination_quota",
+            "nomination_deadline",
+            "announcement_date",
             "council",
         )
         localized_fields = ("pass_mark",)
         widgets = {
             "registration_deadline": DATE_INPUT,
+            "nomination_deadline": DATE_INPUT,
+            "announcement_date": DATE_INPUT,
             "council": forms.CheckboxSelectMultiple,
         }
         help_texts = {
