@@ -26,7 +26,17 @@ from django.utils.translation import gettext_lazy
 
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role, Unit
 from units.selectors import memberships_of, scope_q
-from workflows.models import AuditEntry, Campaign, Field, Form, Initiative, Kind, State
+from workflows.levels.selectors import level_counts
+from workflows.models import (
+    AuditEntry,
+    Campaign,
+    Field,
+    Form,
+    Initiative,
+    Kind,
+    ReviewOutcome,
+    State,
+)
 from workflows.selectors import quota_standing
 
 # The steps whose duration the report measures, in the lifecycle's order.
@@ -283,6 +293,8 @@ def committee_report(
         "under_quota": under_quota,
         "steps": _step_figures(stays, {r["pk"]: r["title"] for r in in_period}),
         "trend": trend,
+        # Levels: nominated up and what came back, received from below, annual reviews.
+        "levels": level_counts(committee, first_year, period_end.year),
     }
 
 
@@ -346,12 +358,21 @@ def _step_figures(stays: dict[str, list[tuple[float, int]]], titles: Mapping[int
 # The public list
 
 
-def public_models() -> QuerySet[Initiative]:
-    """Recognised and commended models, newest first: what the committees publish."""
+def published() -> QuerySet[Initiative]:
+    """Recognised and commended models, less those the annual review found no longer
+    effective (their history stays) and those shown at a higher level that recognised them
+    too (workflows.levels): each model once, at the highest level that recognised it."""
     return (
         Initiative.objects.filter(state__in=PUBLIC_STATES)
-        .select_related("unit", "commendation")
-        .order_by("-year", "-decision_date", "-pk")
+        .exclude(review_outcome=ReviewOutcome.INEFFECTIVE)
+        .exclude(nominations__state__in=PUBLIC_STATES)
+    )
+
+
+def public_models() -> QuerySet[Initiative]:
+    """What the committees publish, newest first."""
+    return published().select_related("unit", "commendation").order_by(
+        "-year", "-decision_date", "-pk"
     )
 
 
@@ -379,13 +400,13 @@ def search_public_models(
 def public_units() -> QuerySet[Unit]:
     """Units that have at least one published model (for the filter)."""
     return Unit.objects.filter(
-        pk__in=Initiative.objects.filter(state__in=PUBLIC_STATES).values("unit_id")
+        pk__in=published().values("unit_id")
     ).order_by("path")
 
 
 def public_years() -> list[int]:
     return list(
-        Initiative.objects.filter(state__in=PUBLIC_STATES)
+        published()
         .order_by("-year")
         .values_list("year", flat=True)
         .distinct()

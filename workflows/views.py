@@ -29,6 +29,7 @@ from units.selectors import visible_units
 from . import access, audit, exports, forms, selectors, services
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
+from .levels import selectors as level_selectors
 from .lifecycle.actions import ACTIONS
 from .models import DEFAULT_CRITERIA, Commendation, Initiative, State
 
@@ -389,6 +390,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if initiative.state == State.COMMENDED
             else None,
             "returned": selectors.last_return(initiative),
+            "levels": level_selectors.levels_of(initiative, request.user),
         },
     )
 
@@ -404,11 +406,7 @@ def _registration_units(user):
 
 def _replicable():
     """Models another unit may replicate: the recognised and commended ones (public anyway)."""
-    return (
-        Initiative.objects.filter(state__in=(State.RECOGNIZED, State.COMMENDED))
-        .select_related("unit")
-        .order_by("-year", "title")
-    )
+    return level_selectors.replicable()
 
 
 @login_required

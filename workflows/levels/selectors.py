@@ -163,3 +163,39 @@ def review_page(review: AnnualReview) -> list[dict]:
     """Each model the review covers with its report and outcome (two queries)."""
     entries = {e.initiative_id: e for e in review.entries.select_related("decided_by")}
     return [{"initiative": i, "entry": entries.get(i.pk)} for i in models_under_review(review)]
+
+
+def levels_of(initiative: Initiative, user) -> dict:
+    """What the model's page shows about levels: where it came from (when the person may open
+    it), where it was nominated and how it stands there, and its annual reviews."""
+    from ..access import can_see
+
+    source = nominated_from(initiative)
+    return {
+        "from": source,
+        "from_visible": source is not None and can_see(user, source),
+        "to": list(nominations_of(initiative)),
+        "reviews": list(
+            initiative.reviews.select_related("review", "decided_by").order_by("-review__year")
+        ),
+    }
+
+
+def replicable() -> QuerySet[Initiative]:
+    """Models another unit may replicate (the recognised and commended ones, public anyway):
+    those the annual review says to keep replicating first, none it found no longer effective."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        Initiative.objects.filter(state__in=RECOGNIZED, nominated_from=None)  # the model itself
+        .exclude(review_outcome=ReviewOutcome.INEFFECTIVE)
+        .select_related("unit")
+        .annotate(
+            suggested=Case(
+                When(review_outcome=ReviewOutcome.REPLICATE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("suggested", "-year", "title")
+    )
