@@ -70,7 +70,9 @@ def test_an_annual_review_over_earlier_models_reaches_the_public_list_and_the_re
     done = leader.act(faded.pk, "review", {"outcome": "ineffective", "comment": "Ngừng hoạt động"})
     assert done.status_code == 200, done.json()
     assert done.json()["review_outcome"] == "ineffective"
-    assert leader.act(kept.pk, "review", {"outcome": "replicate", "comment": "Tốt"}).status_code == 200
+    assert (
+        leader.act(kept.pk, "review", {"outcome": "replicate", "comment": "Tốt"}).status_code == 200
+    )
     entry = ModelReview.objects.get(initiative=faded)
     assert (entry.report, entry.people_reached, entry.outcome) == (
         "Ít hộ còn tham gia",
