@@ -71,6 +71,8 @@ def url_for(row: Outbox) -> str:
         if row.subject_type == "initiative":
             url = reverse("workflows:initiative_detail", args=[row.subject_id])
             return f"{url}#task-{row.task_id}" if row.task_id else url
+        if row.event == "nomination_reminder":  # the levels page: what to nominate, to whom
+            return reverse("workflows:levels")
         if row.subject_type == "campaign":
             return reverse("workflows:initiative_list")
     except NoReverseMatch:
