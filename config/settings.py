@@ -340,6 +340,7 @@ SPECTACULAR_SETTINGS = {
         "InitiativeKindEnum": "workflows.models.Kind",
         "CommendationFormEnum": "workflows.models.CommendationForm",
         "UnitKindEnum": "units.models.UnitKind",
+        "ReviewOutcomeEnum": "workflows.models.ReviewOutcome",
     },
 }
 
