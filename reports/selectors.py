@@ -210,8 +210,8 @@ def committee_report(
     committee: Unit, period_start: datetime.date, period_end: datetime.date
 ) -> dict:
     """Every figure of a committee's report over a period (see the module's docstring for which
-    initiatives count). Six queries: the initiatives, their audit entries, the campaign of the
-    period's last year and quota_standing's three."""
+    initiatives count). Eight queries: the initiatives, their audit entries, the campaign of the
+    period's last year, quota_standing's three and the levels' two (workflows.levels)."""
     first_year = min(period_start.year, period_end.year - TREND_YEARS + 1)
     end_moment = timezone.make_aware(
         datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time.min)

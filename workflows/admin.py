@@ -22,6 +22,7 @@ from core.errors import DomainError as WorkflowError
 from core.request import meta_from as request_meta
 
 from . import access, services
+from .forms import CampaignAdminForm
 from .lifecycle.actions import ACTIONS, action_label
 from .models import (
     Attachment,
@@ -450,6 +451,7 @@ class CampaignAdmin(admin.ModelAdmin):
     filter_horizontal = ("council",)
     readonly_fields = ("committee", "year")
     fields = ("committee", "year", *CAMPAIGN_FIELDS, "council")
+    form = CampaignAdminForm
 
     def get_queryset(self, request):
         return (

@@ -151,8 +151,11 @@ def test_a_commune_model_climbs_to_the_province_and_the_province_to_the_centre(l
     assert api("x2_leader").get(f"/initiatives/{at_centre}").status_code == 404
     assert api("p_staff").get(f"/initiatives/{at_centre}").status_code == 404
     # At the top there is nowhere further to go, and it says so.
+    assert "nominate_up" not in api("n_leader").get(f"/initiatives/{at_centre}").json()[
+        "available_actions"
+    ]
     top = api("n_leader").act(at_centre, "nominate_up")
-    assert top.status_code == 400
+    assert top.status_code == 409
     assert "cấp cao nhất" in top.json()["message"]
 
 

@@ -109,7 +109,8 @@ class Action:
         # Which subjects the action is for at all, beyond the FSM's state (e.g. only
         # nominations from a lower level): elsewhere it is neither offered nor allowed.
         self.applies = applies
-        self.not_applicable = not_applicable  # what the door says when it does not apply
+        # What the door says when it does not apply (a sentence, or one made from the subject).
+        self.not_applicable = not_applicable
 
     def __repr__(self) -> str:
         return f"<Action {self.name}>"

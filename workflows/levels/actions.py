@@ -111,6 +111,8 @@ def level_actions(*, not_submitter: Bar) -> list[Action]:
             gettext_lazy("Đề cử lên cấp trên"),
             roles=[Role.COMMITTEE_LEADER],
             told=[told.HIGHER_LEVEL, told.UNIT],
+            applies=nominations.has_higher_level,
+            not_applicable=nominations.top_level_message,
             message=gettext_lazy(
                 "%(actor)s đã đề cử mô hình “%(title)s” lên Ban Dân vận cấp trên bình xét."
             ),
@@ -124,7 +126,7 @@ def level_actions(*, not_submitter: Bar) -> list[Action]:
             message=gettext_lazy(
                 "%(actor)s đã chấp nhận đề cử mô hình “%(title)s”; hội đồng cấp trên chấm điểm."
             ),
-            bulk=True,
+            # Not a bulk action: the screening step's bulk action is the registrations' accept.
             applies=nominations.is_nomination,
         ),
         Action(

@@ -33,6 +33,17 @@ def is_not_nomination(initiative: Initiative) -> bool:
     return initiative.nominated_from_id is None
 
 
+def has_higher_level(initiative: Initiative) -> bool:
+    """Whether the committee that recognised the model has a committee above it (one query)."""
+    return parent_committee(initiative.campaign.committee) is not None
+
+
+def top_level_message(initiative: Initiative) -> str:
+    return _("%(committee)s là cấp cao nhất: không có Ban Dân vận cấp trên để đề cử.") % {
+        "committee": initiative.campaign.committee
+    }
+
+
 def active_nominations(campaign: Campaign, committee: Unit) -> QuerySet[Initiative]:
     """What `committee` has nominated to `campaign` and still counts against its quota."""
     return Initiative.objects.filter(campaign=campaign, nominated_by=committee).exclude(

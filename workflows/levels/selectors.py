@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from units.models import Unit
@@ -111,24 +111,20 @@ def downward(committee: Unit, year: int) -> list[dict]:
 def level_counts(committee: Unit, first_year: int, last_year: int) -> list[dict]:
     """Per year: what the committee nominated up and what came back (recognised, not
     recognised, returned, still under way), what it received from below, and its annual
-    review's outcomes. Three queries."""
+    review's outcomes. Two queries."""
     up: dict[int, Counter] = {}
-    for row in (
-        Initiative.objects.filter(nominated_by=committee, year__range=(first_year, last_year))
-        .values("year", "state")
-        .annotate(n=Count("pk"))
-    ):
-        up.setdefault(row["year"], Counter())[row["state"]] += row["n"]
     down: dict[int, Counter] = {}
+    # Both directions in one read: nominated by this committee, or received by its campaigns.
     for row in (
-        Initiative.objects.filter(
-            campaign__committee=committee, year__range=(first_year, last_year)
+        Initiative.objects.filter(year__range=(first_year, last_year))
+        .filter(
+            Q(nominated_by=committee) | Q(campaign__committee=committee, nominated_by__isnull=False)
         )
-        .exclude(nominated_by=None)
-        .values("year", "state")
+        .values("year", "state", "nominated_by_id")
         .annotate(n=Count("pk"))
     ):
-        down.setdefault(row["year"], Counter())[row["state"]] += row["n"]
+        side = up if row["nominated_by_id"] == committee.pk else down
+        side.setdefault(row["year"], Counter())[row["state"]] += row["n"]
     reviewed: dict[int, Counter] = {}
     for row in (
         ModelReview.objects.filter(
