@@ -360,26 +360,31 @@ def _step_figures(stays: dict[str, list[tuple[float, int]]], titles: Mapping[int
 
 def published() -> QuerySet[Initiative]:
     """Recognised and commended models, less those the annual review found no longer
-    effective (their history stays) and those shown at a higher level that recognised them
-    too (workflows.levels): each model once, at the highest level that recognised it."""
-    return (
-        Initiative.objects.filter(state__in=PUBLIC_STATES)
-        .exclude(review_outcome=ReviewOutcome.INEFFECTIVE)
-        .exclude(nominations__state__in=PUBLIC_STATES)
+    effective (their history stays on their page inside the service)."""
+    return Initiative.objects.filter(state__in=PUBLIC_STATES).exclude(
+        review_outcome=ReviewOutcome.INEFFECTIVE
     )
+
+
+def listed() -> QuerySet[Initiative]:
+    """The public list's rows: each model once, at the highest level that recognised it (a
+    model a higher committee recognised too is listed there; its own page stays)."""
+    return published().exclude(nominations__state__in=PUBLIC_STATES)
 
 
 def public_models() -> QuerySet[Initiative]:
     """What the committees publish, newest first."""
-    return published().select_related("unit", "commendation").order_by(
-        "-year", "-decision_date", "-pk"
+    return (
+        published()
+        .select_related("unit", "commendation")
+        .order_by("-year", "-decision_date", "-pk")
     )
 
 
 def search_public_models(
     *, q: str = "", year: int | None = None, field: str = "", unit_id: int | None = None
 ) -> QuerySet[Initiative]:
-    qs = public_models()
+    qs = public_models().exclude(nominations__state__in=PUBLIC_STATES)
     if q:
         qs = qs.filter(
             Q(title__icontains=q)
@@ -399,18 +404,11 @@ def search_public_models(
 
 def public_units() -> QuerySet[Unit]:
     """Units that have at least one published model (for the filter)."""
-    return Unit.objects.filter(
-        pk__in=published().values("unit_id")
-    ).order_by("path")
+    return Unit.objects.filter(pk__in=listed().values("unit_id")).order_by("path")
 
 
 def public_years() -> list[int]:
-    return list(
-        published()
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    return list(listed().order_by("-year").values_list("year", flat=True).distinct())
 
 
 def report_as_data(report: dict) -> dict:

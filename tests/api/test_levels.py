@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from notifications.models import Outbox
+from reports.selectors import search_public_models
 from tests.workflows.conftest import REGISTRATION, full_points
 from tests.workflows.levels_world import RECOGNIZE, build_levels_world, recognised_at_commune
 from workflows.models import AuditEntry, Campaign, Initiative
@@ -150,10 +152,15 @@ def test_a_commune_model_climbs_to_the_province_and_the_province_to_the_centre(l
     assert Initiative.objects.get(pk=at_centre).nominated_by == lw.units["bdv_tu"]
     assert api("x2_leader").get(f"/initiatives/{at_centre}").status_code == 404
     assert api("p_staff").get(f"/initiatives/{at_centre}").status_code == 404
+    # The public list shows the model once, at the highest level that recognised it; the
+    # lower levels' pages stay public.
+    assert [i.pk for i in search_public_models()] == [at_centre]
+    assert Client().get(f"/cong-khai/{pk}/").status_code == 200
     # At the top there is nowhere further to go, and it says so.
-    assert "nominate_up" not in api("n_leader").get(f"/initiatives/{at_centre}").json()[
-        "available_actions"
-    ]
+    assert (
+        "nominate_up"
+        not in api("n_leader").get(f"/initiatives/{at_centre}").json()["available_actions"]
+    )
     top = api("n_leader").act(at_centre, "nominate_up")
     assert top.status_code == 409
     assert "cấp cao nhất" in top.json()["message"]
