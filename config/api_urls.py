@@ -27,6 +27,7 @@ from notifications import api as notifications_api
 from reports.api import committee_report
 from units import api as units_api
 from workflows import api as workflows_api
+from workflows.levels import api as level_api
 
 router = SimpleRouter(trailing_slash=False)
 router.register("units", units_api.UnitViewSet, basename="unit")
@@ -35,6 +36,7 @@ router.register("tasks", workflows_api.TaskViewSet, basename="task")
 router.register("audit", workflows_api.AuditViewSet, basename="audit")
 router.register("campaigns", workflows_api.CampaignViewSet, basename="campaign")
 router.register("awards", awards_api.AwardViewSet, basename="award")
+router.register("reviews", level_api.AnnualReviewViewSet, basename="annual-review")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 

@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.remind_overdue_tasks",
         "schedule": crontab(hour=8, minute=0),
     },
+    "workflows-nomination-reminders": {
+        "task": "workflows.remind_nominations",
+        "schedule": crontab(hour=7, minute=45),
+    },
     # The audit chain's nightly walk; the auditor's page shows its last outcome.
     "workflows-verify-audit": {
         "task": "workflows.verify_audit",
@@ -272,6 +276,11 @@ NOTIFICATIONS_BROKER_COOLDOWN_SECONDS = float(
 NOTIFICATIONS_BATCH_SIZE = 100
 NOTIFICATIONS_WEBHOOK_TIMEOUT = 10
 NOTIFICATIONS_DEADLINE_DAYS = [int(d) for d in env_list("NOTIFICATIONS_DEADLINE_DAYS", "14,7,1")]
+# Levels: lower committees that have not nominated are reminded these many days before the
+# higher campaign's nomination deadline; without a deadline it is the announcement date (e.g.
+# 15 October) less NOMINATION_LEAD_DAYS (the higher council's time to score).
+NOMINATION_REMINDER_DAYS = [int(d) for d in env_list("NOMINATION_REMINDER_DAYS", "30,14,7,1")]
+NOMINATION_LEAD_DAYS = int(os.environ.get("NOMINATION_LEAD_DAYS", "30"))
 NOTIFICATIONS_ESCALATE_AFTER_DAYS = int(os.environ.get("NOTIFICATIONS_ESCALATE_AFTER_DAYS", "3"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -344,6 +353,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "units.models.UnitKind",
         "AwardKindEnum": "awards.models.AwardKind",
         "DocumentKindEnum": "documents.models.DocumentKind",
+        "ReviewOutcomeEnum": "workflows.models.ReviewOutcome",
     },
 }
 

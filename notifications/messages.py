@@ -27,6 +27,10 @@ TITLES = {
     "overdue": _("Nhiệm vụ quá hạn: %(title)s"),
     "escalation": _("Nhiệm vụ quá hạn cần Ban chỉ đạo: %(title)s"),
     "webhook": _("%(title)s"),
+    "higher_level": _("Đề cử từ Ban Dân vận cấp dưới: %(title)s"),
+    "lower_level": _("Mô hình đã đề cử lên cấp trên: %(title)s"),
+    "committee": _("Mô hình Ban Dân vận đã công nhận: %(title)s"),
+    "nomination_deadline": _("Nhắc đề cử mô hình lên cấp trên (hạn %(deadline)s)"),
 }
 
 # What happened → the sentence that opens the body. The workflow's actions bring their own
@@ -67,6 +71,8 @@ def url_for(row: Outbox) -> str:
         if row.subject_type == "initiative":
             url = reverse("workflows:initiative_detail", args=[row.subject_id])
             return f"{url}#task-{row.task_id}" if row.task_id else url
+        if row.event == "nomination_reminder":  # the levels page: what to nominate, to whom
+            return reverse("workflows:levels")
         if row.subject_type == "campaign":
             return reverse("workflows:initiative_list")
     except NoReverseMatch:

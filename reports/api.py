@@ -64,6 +64,21 @@ class TrendSerializer(serializers.Serializer):
     commended = serializers.IntegerField()
 
 
+class LevelSerializer(serializers.Serializer):
+    """One year of the committee's dealings with the other levels (workflows.levels)."""
+
+    year = serializers.IntegerField()
+    nominated_up = serializers.IntegerField(help_text="Số mô hình đề cử lên cấp trên.")
+    up_recognized = serializers.IntegerField(help_text="Trong đó cấp trên công nhận.")
+    up_not_recognized = serializers.IntegerField(help_text="Trong đó cấp trên không công nhận.")
+    up_returned = serializers.IntegerField(help_text="Trong đó cấp trên trả lại.")
+    received = serializers.IntegerField(help_text="Số đề cử nhận từ cấp dưới.")
+    received_recognized = serializers.IntegerField(help_text="Trong đó đã công nhận.")
+    replicate = serializers.IntegerField(help_text="Đánh giá hằng năm: tiếp tục nhân rộng.")
+    consolidate = serializers.IntegerField(help_text="Đánh giá hằng năm: củng cố.")
+    ineffective = serializers.IntegerField(help_text="Đánh giá hằng năm: không còn hiệu quả.")
+
+
 class UnderQuotaSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(source="unit.pk")
     unit_name = serializers.CharField(source="unit.name")
@@ -90,6 +105,7 @@ class ReportSerializer(serializers.Serializer):
     by_unit = UnitCountSerializer(many=True)
     steps = StepSerializer(many=True)
     trend = TrendSerializer(many=True)
+    levels = LevelSerializer(many=True)
     under_quota = UnderQuotaSerializer(many=True)
 
 

@@ -26,7 +26,17 @@ from django.utils.translation import gettext_lazy
 
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Role, Unit
 from units.selectors import memberships_of, scope_q
-from workflows.models import AuditEntry, Campaign, Field, Form, Initiative, Kind, State
+from workflows.levels.selectors import level_counts
+from workflows.models import (
+    AuditEntry,
+    Campaign,
+    Field,
+    Form,
+    Initiative,
+    Kind,
+    ReviewOutcome,
+    State,
+)
 from workflows.selectors import quota_standing
 
 # The steps whose duration the report measures, in the lifecycle's order.
@@ -200,8 +210,8 @@ def committee_report(
     committee: Unit, period_start: datetime.date, period_end: datetime.date
 ) -> dict:
     """Every figure of a committee's report over a period (see the module's docstring for which
-    initiatives count). Six queries: the initiatives, their audit entries, the campaign of the
-    period's last year and quota_standing's three."""
+    initiatives count). Eight queries: the initiatives, their audit entries, the campaign of the
+    period's last year, quota_standing's three and the levels' two (workflows.levels)."""
     first_year = min(period_start.year, period_end.year - TREND_YEARS + 1)
     end_moment = timezone.make_aware(
         datetime.datetime.combine(period_end + datetime.timedelta(days=1), datetime.time.min)
@@ -287,6 +297,8 @@ def committee_report(
         "under_quota": under_quota,
         "steps": _step_figures(stays, {r["pk"]: r["title"] for r in in_period}),
         "trend": trend,
+        # Levels: nominated up and what came back, received from below, annual reviews.
+        "levels": level_counts(committee, first_year, period_end.year),
     }
 
 
@@ -350,10 +362,24 @@ def _step_figures(stays: dict[str, list[tuple[float, int]]], titles: Mapping[int
 # The public list
 
 
+def published() -> QuerySet[Initiative]:
+    """Recognised and commended models, less those the annual review found no longer
+    effective (their history stays on their page inside the service)."""
+    return Initiative.objects.filter(state__in=PUBLIC_STATES).exclude(
+        review_outcome=ReviewOutcome.INEFFECTIVE
+    )
+
+
+def listed() -> QuerySet[Initiative]:
+    """The public list's rows: each model once, at the highest level that recognised it (a
+    model a higher committee recognised too is listed there; its own page stays)."""
+    return published().exclude(nominations__state__in=PUBLIC_STATES)
+
+
 def public_models() -> QuerySet[Initiative]:
-    """Recognised and commended models, newest first: what the committees publish."""
+    """What the committees publish, newest first."""
     return (
-        Initiative.objects.filter(state__in=PUBLIC_STATES)
+        published()
         .select_related("unit", "commendation")
         .order_by("-year", "-decision_date", "-pk")
     )
@@ -362,7 +388,7 @@ def public_models() -> QuerySet[Initiative]:
 def search_public_models(
     *, q: str = "", year: int | None = None, field: str = "", unit_id: int | None = None
 ) -> QuerySet[Initiative]:
-    qs = public_models()
+    qs = public_models().exclude(nominations__state__in=PUBLIC_STATES)
     if q:
         qs = qs.filter(
             Q(title__icontains=q)
@@ -382,18 +408,11 @@ def search_public_models(
 
 def public_units() -> QuerySet[Unit]:
     """Units that have at least one published model (for the filter)."""
-    return Unit.objects.filter(
-        pk__in=Initiative.objects.filter(state__in=PUBLIC_STATES).values("unit_id")
-    ).order_by("path")
+    return Unit.objects.filter(pk__in=listed().values("unit_id")).order_by("path")
 
 
 def public_years() -> list[int]:
-    return list(
-        Initiative.objects.filter(state__in=PUBLIC_STATES)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    return list(listed().order_by("-year").values_list("year", flat=True).distinct())
 
 
 def report_as_data(report: dict) -> dict:

@@ -107,6 +107,15 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         COMMUNE_COMMITTEE_CODE,
         Role.COMMITTEE_REVIEWER,
     ),
+    # ... and a leader, who recognises the commune's models and nominates the best to the
+    # province (workflows.levels).
+    DemoPerson(
+        "truongban.bdvxa01",
+        "Hà Văn Tùng",
+        "Trưởng Ban Dân vận Đảng ủy xã Mai Châu",
+        COMMUNE_COMMITTEE_CODE,
+        Role.COMMITTEE_LEADER,
+    ),
 )
 
 # Role code → the demo usernames holding it, first the main one ("admin" under "superuser").

@@ -54,6 +54,30 @@ def committees_of(units: Iterable[Unit]) -> dict[int, Unit | None]:
     return result
 
 
+def parent_committee(committee: Unit) -> Unit | None:
+    """The committee one level up: the one that evaluates the unit whose subtree `committee`
+    evaluates (a commune's Ban Dân vận → the province's; a province's → a national one, when
+    the tree has one). None at the top. Nothing about levels is hard-coded: it is the tree."""
+    owner_path = committee.covered_path
+    if len(owner_path) <= Unit.steplen:
+        return None  # the committee evaluates a root's subtree: nothing above it
+    above = Unit(path=owner_path[: -Unit.steplen], depth=len(owner_path) // Unit.steplen - 1)
+    return committee_of(above)
+
+
+def lower_committees(committee: Unit) -> list[Unit]:
+    """Active committees whose parent committee is `committee` (one query plus the check)."""
+    nested = Unit.objects.filter(
+        is_committee=True, is_active=True, path__startswith=committee.covered_path
+    ).exclude(pk=committee.pk)
+    found = []
+    for candidate in nested.order_by("path"):
+        parent = parent_committee(candidate)
+        if parent is not None and parent.pk == committee.pk:
+            found.append(candidate)
+    return found
+
+
 def units_covered_by(committee: Unit) -> QuerySet[Unit]:
     """Units this committee evaluates: its parent's subtree, less what nearer committees cover."""
     base = committee.covered_path

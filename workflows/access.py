@@ -75,6 +75,8 @@ def _own_scope_q(user) -> Q | None:
             committees.append(unit.pk)
         elif membership.role == Role.AUDITOR and unit.is_committee:
             clauses.append(Q(unit_id__in=list(units_covered_by(unit).values_list("pk", flat=True))))
+            # ... and what the committee received from, or nominated to, another level.
+            committees.append(unit.pk)
         else:
             clauses.append(Q(unit__path__startswith=unit.path))
     if committees:
@@ -82,6 +84,9 @@ def _own_scope_q(user) -> Q | None:
             "pk", flat=True
         )
         clauses.append(Q(campaign_id__in=list(campaigns)))
+        # A lower committee follows the models it nominated up (workflows.levels), and only
+        # those: the higher committee's other dossiers stay out of its scope.
+        clauses.append(Q(nominated_by_id__in=committees))
     return reduce(or_, clauses) if clauses else None
 
 
@@ -111,7 +116,7 @@ def _sees(person, initiative: Initiative) -> bool:
         if membership.role in COMMITTEE_ROLES or (
             membership.role == Role.AUDITOR and unit.is_committee
         ):
-            if initiative.campaign.committee_id == unit.pk:
+            if unit.pk in (initiative.campaign.committee_id, initiative.nominated_by_id):
                 return True
         elif initiative.unit.path.startswith(unit.path):
             return True
@@ -238,7 +243,9 @@ def can_do(user, initiative: Initiative, action: Action | str) -> bool:
 def _in_state(initiative: Initiative, action: Action) -> bool:
     if initiative.imported:
         return False  # a past year's model brought in by workflows.history: nothing left to do
-    return can_proceed(getattr(initiative, action.method), check_conditions=False)
+    return action.applies_to(initiative) and can_proceed(
+        getattr(initiative, action.method), check_conditions=False
+    )
 
 
 def in_state_for(initiative: Initiative, action: Action | str) -> bool:

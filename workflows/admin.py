@@ -22,6 +22,7 @@ from core.errors import DomainError as WorkflowError
 from core.request import meta_from as request_meta
 
 from . import access, services
+from .forms import CampaignAdminForm
 from .lifecycle.actions import ACTIONS, action_label
 from .models import (
     Attachment,
@@ -31,6 +32,7 @@ from .models import (
     Delegation,
     Initiative,
     InitiativeTask,
+    ModelReview,
     ProgressReport,
     Scorecard,
     State,
@@ -451,6 +453,7 @@ class CampaignAdmin(admin.ModelAdmin):
     filter_horizontal = ("council",)
     readonly_fields = ("committee", "year")
     fields = ("committee", "year", *CAMPAIGN_FIELDS, "council")
+    form = CampaignAdminForm
 
     def get_queryset(self, request):
         return (
@@ -541,6 +544,20 @@ class InitiativeTaskAdmin(ReadOnlyAdmin):
     list_filter = ("status", "role")
     search_fields = ("initiative__title", "owner__username")
     list_select_related = ("initiative", "owner")
+
+    def get_queryset(self, request):
+        return scoped(request, super().get_queryset(request), "initiative")
+
+
+@admin.register(ModelReview)
+class ModelReviewAdmin(ReadOnlyAdmin):
+    """The annual reviews' entries (workflows.levels): written only through the door's
+    report_state and review actions, read here within the initiative's scope."""
+
+    list_display = ("initiative", "review", "outcome", "people_reached", "decided_by")
+    list_filter = ("outcome", "review__year")
+    search_fields = ("initiative__title",)
+    list_select_related = ("initiative", "review__committee", "decided_by")
 
     def get_queryset(self, request):
         return scoped(request, super().get_queryset(request), "initiative")

@@ -85,6 +85,7 @@ def build_demo_campaigns() -> str:
             allow_late_registration=True,
             quorum=2 if members else 1,
             council=members,
+            **(_calendar(year) if code == PROVINCE_COMMITTEE_CODE else {}),
         )
         made.append(code)
     made_initiatives = _build_samples(year)
@@ -93,6 +94,17 @@ def build_demo_campaigns() -> str:
         "campaigns": len(made),
         "samples": made_initiatives,
     }
+
+
+def _calendar(year: int) -> dict:
+    """The province's calendar (DOMAIN.md "Levels"): honours announced on 15 October, communes
+    nominating by the end of September; left open once that date has passed, so the demo can
+    still nominate late in the year."""
+    announcement = datetime.date(year, 10, 15)
+    deadline = datetime.date(year, 9, 30)
+    if timezone.localdate() > deadline:
+        return {}
+    return {"nomination_deadline": deadline, "announcement_date": announcement}
 
 
 def _build_samples(year: int) -> int:

@@ -21,7 +21,7 @@ from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
-from units.models import Role
+from units.models import COMMITTEE_ROLES, Role
 from units.selectors import people_with_role_over
 
 from .lifecycle.actions import ACTIONS
@@ -164,7 +164,10 @@ def eligible_holders(process, role: str) -> list[int]:
     once to give the new task an owner and once to tell its holders (workflows.services)."""
     cache = process.__dict__.setdefault("_eligible_holders", {})
     if role not in cache:
-        unit = process.initiative.unit
+        initiative = process.initiative
+        # Committee roles are held in the campaign's committee: for a nomination from a lower
+        # level that is not the committee covering the model's unit (workflows.levels).
+        unit = initiative.campaign.committee if role in COMMITTEE_ROLES else initiative.unit
         cache[role] = list(people_with_role_over(unit, role).values_list("pk", flat=True))
     return cache[role]
 
@@ -186,6 +189,8 @@ class InitiativeFlow(flow.Flow):
     process_title = _("Bình xét mô hình, điển hình Dân vận khéo")
 
     start = flow.StartHandle(this.start_process).Next(this.prepare)
+    # A lower committee's nomination enters the higher committee's lifecycle at screening.
+    start_nomination = flow.StartHandle(this.start_process).Next(this.screening)
 
     prepare = Step(
         state=State.DRAFT,
@@ -203,7 +208,12 @@ class InitiativeFlow(flow.Flow):
     screening = Step(
         state=State.SCREENING,
         title=_("Thẩm định đăng ký"),
-        routes={"accept": this.implement, "send_back": this.prepare},
+        routes={
+            "accept": this.implement,
+            "send_back": this.prepare,
+            "accept_nomination": this.scoring,
+            "return_nomination": this.returned,
+        },
         due=_days_from_now(lambda c: c.screening_days),
     )
     implement = Step(
@@ -242,6 +252,7 @@ class InitiativeFlow(flow.Flow):
     )
     commended = flow.End()
     rejected = flow.End()
+    returned = flow.End()
 
     def start_process(self, activation, initiative):
         activation.process.initiative = initiative

@@ -230,7 +230,26 @@ def _council_label(person) -> str:
     return _("%(name)s (chưa kích hoạt)") % {"name": person}
 
 
-class CampaignForm(forms.ModelForm):
+class OptionalQuotaMixin:
+    """The nomination quota (workflows.levels) keeps its value when a form leaves it out:
+    campaigns set up before levels existed, and forms that do not show it, stay as they were."""
+
+    def _optional_quota(self) -> None:
+        if "nomination_quota" in self.fields:
+            self.fields["nomination_quota"].required = False
+
+    def clean_nomination_quota(self):
+        value = self.cleaned_data.get("nomination_quota")
+        return self.instance.nomination_quota if value is None else value
+
+
+class CampaignAdminForm(OptionalQuotaMixin, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._optional_quota()
+
+
+class CampaignForm(OptionalQuotaMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = (
@@ -242,11 +261,16 @@ class CampaignForm(forms.ModelForm):
             "quorum",
             "quota_per_unit",
             "public_comment_days",
+            "nomination_quota",
+            "nomination_deadline",
+            "announcement_date",
             "council",
         )
         localized_fields = ("pass_mark",)
         widgets = {
             "registration_deadline": DATE_INPUT,
+            "nomination_deadline": DATE_INPUT,
+            "announcement_date": DATE_INPUT,
             "council": forms.CheckboxSelectMultiple,
         }
         help_texts = {
@@ -261,6 +285,7 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, council_choices, **kwargs):
         super().__init__(*args, **kwargs)
+        self._optional_quota()
         self.fields["council"].queryset = council_choices
         # Someone who never set a password cannot sign in to score: say so beside the name.
         self.fields["council"].label_from_instance = _council_label

@@ -57,6 +57,16 @@ class State(models.TextChoices):
     NOT_RECOGNIZED = "not_recognized", _("Không công nhận")
     COMMENDED = "commended", _("Đã khen thưởng")
     WITHDRAWN = "withdrawn", _("Đã rút")
+    # A nomination from a lower committee that the higher one sent back (workflows.levels).
+    RETURNED = "returned", _("Trả lại cấp dưới")
+
+
+class ReviewOutcome(models.TextChoices):
+    """The annual review of a recognised model (DOMAIN.md "Levels")."""
+
+    REPLICATE = "replicate", _("Tiếp tục nhân rộng")
+    CONSOLIDATE = "consolidate", _("Củng cố")
+    INEFFECTIVE = "ineffective", _("Không còn hiệu quả")
 
 
 class CommendationForm(models.TextChoices):
@@ -124,6 +134,27 @@ class Campaign(models.Model):
     scoring_days = models.PositiveSmallIntegerField(_("số ngày chấm điểm"), default=14)
     deciding_days = models.PositiveSmallIntegerField(_("số ngày ra quyết định"), default=10)
     commending_days = models.PositiveSmallIntegerField(_("số ngày khen thưởng"), default=30)
+    # Levels (workflows.levels): what the lower committees may nominate to this campaign.
+    nomination_quota = models.PositiveSmallIntegerField(
+        _("số mô hình mỗi Ban Dân vận cấp dưới được đề cử"),
+        default=3,
+        help_text=_("0 nếu đợt thi đua không nhận đề cử từ cấp dưới."),
+    )
+    nomination_deadline = models.DateField(
+        _("hạn đề cử của cấp dưới"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu không đặt hạn."),
+    )
+    announcement_date = models.DateField(
+        _("ngày công bố kết quả"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Ví dụ 15/10, ngày truyền thống công tác dân vận; "
+            "nhắc cấp dưới tính ngược từ ngày này."
+        ),
+    )
 
     class Meta:
         verbose_name = _("đợt thi đua")
@@ -273,6 +304,29 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         default=False,
         help_text=_("Do Ban Dân vận đánh dấu; khi bật thì không được khen thưởng."),
     )
+
+    # Levels: a nomination is this committee's copy of a lower committee's recognised model.
+    nominated_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("đề cử từ mô hình cấp dưới"),
+    )
+    nominated_by = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Ban Dân vận đề cử"),
+    )
+    # The latest annual review (AnnualReview); "ineffective" takes the model off the public list.
+    review_outcome = models.CharField(
+        _("kết quả đánh giá hằng năm"), max_length=20, choices=ReviewOutcome.choices, blank=True
+    )
+    reviewed_year = models.PositiveSmallIntegerField(_("năm đánh giá"), null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -430,6 +484,36 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     def reject(self) -> None:
         pass
+
+    # ---- Levels (workflows.levels): nominating up, and the annual review. A recognised or
+    # commended model stays where it is; the nomination is a new initiative at the higher level.
+    @transition(field=state, source=State.RECOGNIZED, target=State.RECOGNIZED)
+    @transition(field=state, source=State.COMMENDED, target=State.COMMENDED)
+    def nominate_up(self) -> None:
+        pass
+
+    @transition(field=state, source=State.SCREENING, target=State.SCORING)
+    def accept_nomination(self) -> None:
+        # The result report came with the nomination: the council scores it at once.
+        self.scoring_round += 1
+        self.total_score = None
+
+    @transition(field=state, source=State.SCREENING, target=State.RETURNED)
+    def return_nomination(self) -> None:
+        pass
+
+    # Only while the committee's annual review covers the model (the actions' `applies`).
+    @transition(field=state, source=State.RECOGNIZED, target=State.RECOGNIZED)
+    @transition(field=state, source=State.COMMENDED, target=State.COMMENDED)
+    def report_state(self) -> None:
+        pass
+
+    # Only while the committee's annual review covers the model (the actions' `applies`).
+    @transition(field=state, source=State.RECOGNIZED, target=State.RECOGNIZED)
+    @transition(field=state, source=State.COMMENDED, target=State.COMMENDED)
+    def review(self, *, outcome: str, year: int) -> None:
+        self.review_outcome = outcome
+        self.reviewed_year = year
 
     @transition(
         field=state,
@@ -593,6 +677,83 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_form_display()} — {self.decision_number}"
+
+
+class AnnualReview(models.Model):
+    """A committee's yearly review of the models it recognised in earlier years (DOMAIN.md
+    "Levels"): each unit reports how its model stands, the committee records an outcome."""
+
+    committee = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="annual_reviews",
+        limit_choices_to={"is_committee": True},
+        verbose_name=_("Ban Dân vận"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("năm đánh giá"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    report_deadline = models.DateField(_("hạn đơn vị báo cáo"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("người mở"),
+    )
+    opened_at = models.DateTimeField(_("thời điểm mở"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt đánh giá hằng năm")
+        verbose_name_plural = _("đợt đánh giá hằng năm")
+        ordering = ["-year", "committee__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="annual_review_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} — {self.year}"
+
+
+class ModelReview(models.Model):
+    """One model in one annual review: the unit's report and the committee's outcome."""
+
+    review = models.ForeignKey(
+        AnnualReview, on_delete=models.CASCADE, related_name="entries",
+        verbose_name=_("đợt đánh giá"),
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("mô hình")
+    )
+    report = models.TextField(_("tình hình duy trì"), blank=True)
+    people_reached = models.PositiveIntegerField(
+        _("số người được hưởng lợi"), null=True, blank=True
+    )
+    funds_mobilised = models.DecimalField(
+        _("kinh phí huy động (đồng)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("người báo cáo"),
+    )
+    reported_at = models.DateTimeField(_("thời điểm báo cáo"), null=True, blank=True)
+    outcome = models.CharField(
+        _("kết quả đánh giá"), max_length=20, choices=ReviewOutcome.choices, blank=True
+    )
+    comment = models.TextField(_("nhận xét"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("người đánh giá"),
+    )
+    decided_at = models.DateTimeField(_("thời điểm đánh giá"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đánh giá mô hình")
+        verbose_name_plural = _("đánh giá mô hình")
+        ordering = ["review", "initiative"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "initiative"], name="model_review_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} — {self.review.year}"
 
 
 class Delegation(models.Model):

@@ -373,9 +373,12 @@ def task_candidates(task: InitiativeTask) -> list:
     """People who hold the task's role over the initiative's unit (whom it may be handed to)."""
     from units.selectors import people_with_role_over
 
+    # Committee tasks are held in the task's committee (for a nomination from a lower level,
+    # not the committee that covers the model's unit).
+    unit = task.scope_unit if task.role in COMMITTEE_ROLES and task.scope_unit else None
     return [
         person
-        for person in people_with_role_over(task.initiative.unit, task.role)
+        for person in people_with_role_over(unit or task.initiative.unit, task.role)
         if person.pk != task.owner_id
     ]
 

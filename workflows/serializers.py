@@ -66,6 +66,9 @@ class CampaignSerializer(serializers.ModelSerializer):
             "quorum",
             "quota_per_unit",
             "public_comment_days",
+            "nomination_quota",
+            "nomination_deadline",
+            "announcement_date",
             "max_total",
             "criteria",
         ]
@@ -101,6 +104,9 @@ class CampaignCreateSerializer(serializers.ModelSerializer):
             "quorum",
             "quota_per_unit",
             "public_comment_days",
+            "nomination_quota",
+            "nomination_deadline",
+            "announcement_date",
             "council",
             "criteria",
         ]
@@ -233,6 +239,29 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         ]
 
 
+class NominationSerializer(serializers.ModelSerializer):
+    """A model's nomination to a higher committee (workflows.levels): where it stands there."""
+
+    committee = serializers.IntegerField(source="campaign.committee_id", read_only=True)
+    committee_name = serializers.CharField(source="campaign.committee.name", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "campaign",
+            "committee",
+            "committee_name",
+            "year",
+            "state",
+            "state_label",
+            "total_score",
+            "decision_number",
+            "decision_date",
+        ]
+
+
 class InitiativeDetailSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
@@ -243,6 +272,9 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
     progress_reports = ProgressReportSerializer(many=True, read_only=True)
     commendation = serializers.SerializerMethodField()
+    nominations = serializers.SerializerMethodField(
+        help_text="Các lần đề cử mô hình này lên Ban Dân vận cấp trên và kết quả ở cấp đó."
+    )
 
     class Meta:
         model = Initiative
@@ -264,6 +296,11 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
             "override_reason",
             "recognized_at",
             "has_open_case",
+            "nominated_from",
+            "nominated_by",
+            "nominations",
+            "review_outcome",
+            "reviewed_year",
             "created_by",
             "submitted_by",
             "created",
@@ -281,6 +318,12 @@ class InitiativeDetailSerializer(serializers.ModelSerializer):
             return None
         found = Commendation.objects.filter(initiative=initiative).first()
         return CommendationSerializer(found).data if found else None
+
+    @extend_schema_field(NominationSerializer(many=True))
+    def get_nominations(self, initiative) -> list[dict]:
+        from .levels.selectors import nominations_of
+
+        return NominationSerializer(nominations_of(initiative), many=True).data
 
     @extend_schema_field(TaskSerializer(many=True))
     def get_tasks(self, initiative) -> list[dict]:

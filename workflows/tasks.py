@@ -36,3 +36,11 @@ def remind_overdue_tasks() -> int:
     from .reminders import remind_overdue_tasks as run
 
     return sum(len(v) for v in run().values())
+
+
+@shared_task(name="workflows.remind_nominations")
+def remind_nominations() -> int:
+    """Lower committees that have not nominated to the level above, before its deadline."""
+    from .levels.reminders import remind_nominations as run
+
+    return len(run())

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .levels import views as level_views
 
 app_name = "workflows"
 urlpatterns = [
@@ -24,4 +25,11 @@ urlpatterns = [
     path("dot-thi-dua/<int:pk>/sua/", views.campaign_edit, name="campaign_edit"),
     path("cac-nam-truoc/nhap/", views.history_import, name="history_import"),
     path("cac-nam-truoc/mau.xlsx", views.history_template, name="history_template"),
+    path("cap-tren-cap-duoi/", level_views.levels, name="levels"),
+    path(
+        "cap-tren-cap-duoi/<int:committee_id>/danh-gia/",
+        level_views.open_review,
+        name="open_review",
+    ),
+    path("danh-gia-hang-nam/<int:pk>/", level_views.annual_review, name="annual_review"),
 ]

@@ -31,6 +31,7 @@ from units.selectors import visible_units
 from . import access, audit, exports, forms, history, panels, selectors, services, similar
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
+from .levels import selectors as level_selectors
 from .lifecycle.actions import ACTIONS
 from .models import DEFAULT_CRITERIA, Commendation, Initiative, State
 
@@ -399,6 +400,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "returned": selectors.last_return(initiative),
             "suggestions": similar.suggestions_for(request.user, initiative),
             "panels": panels.render_panels(request, initiative),
+            "levels": level_selectors.levels_of(initiative, request.user),
         },
     )
 
@@ -414,11 +416,7 @@ def _registration_units(user):
 
 def _replicable():
     """Models another unit may replicate: the recognised and commended ones (public anyway)."""
-    return (
-        Initiative.objects.filter(state__in=(State.RECOGNIZED, State.COMMENDED))
-        .select_related("unit")
-        .order_by("-year", "title")
-    )
+    return level_selectors.replicable()
 
 
 @login_required

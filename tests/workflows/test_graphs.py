@@ -11,8 +11,8 @@ from workflows.lifecycle.actions import ACTIONS
 from workflows.lifecycle.graph import fsm_edges, mermaid
 from workflows.models import State
 
-TERMINAL = {State.COMMENDED, State.NOT_RECOGNIZED, State.WITHDRAWN}
-TASKLESS = {"edit", "report_progress", "withdraw"}
+TERMINAL = {State.COMMENDED, State.NOT_RECOGNIZED, State.WITHDRAWN, State.RETURNED}
+TASKLESS = {"edit", "report_progress", "withdraw", "nominate_up", "report_state", "review"}
 
 
 def _fsm() -> dict[tuple[str, str], str]:

@@ -16,6 +16,7 @@ FILE = "file"
 FILES = "files"
 POINTS = "points"  # one number per item of a list the subject supplies (the criteria)
 MODEL_FIELDS = "model_fields"  # a group of the subject model's own fields, as a dict
+NUMBER = "number"  # a whole number, 0 or more (a figure: people reached, funds)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Action:
         bulk: bool = False,
         shows_scores: bool = False,
         on_page: bool = True,
+        applies: Callable[[Any], bool] | None = None,
+        not_applicable=None,
     ) -> None:
         self.name = name
         self.label = label
@@ -103,6 +106,11 @@ class Action:
         self.bulk = bulk  # offered for several tasks at once (inbox, admin)
         self.shows_scores = shows_scores  # its page shows the score sheet
         self.on_page = on_page  # has its own action page (edit has the registration form)
+        # Which subjects the action is for at all, beyond the FSM's state (e.g. only
+        # nominations from a lower level): elsewhere it is neither offered nor allowed.
+        self.applies = applies
+        # What the door says when it does not apply (a sentence, or one made from the subject).
+        self.not_applicable = not_applicable
 
     def __repr__(self) -> str:
         return f"<Action {self.name}>"
@@ -110,6 +118,9 @@ class Action:
     @property
     def multipart(self) -> bool:
         return any(i.is_file for i in self.inputs)
+
+    def applies_to(self, subject) -> bool:
+        return self.applies is None or self.applies(subject)
 
     def barred(self, subject, person) -> Bar | None:
         return next((bar for bar in self.bars if bar.applies(subject, person)), None)

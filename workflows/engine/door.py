@@ -58,7 +58,10 @@ def _perform(kind, subject_id, action, actor, comment, meta, data):
     subject = kind.lock(subject_id)
     acting = kind.require_acting(subject, actor, action)
     method = getattr(subject, action.method)
-    if not can_proceed(method, check_conditions=False):
+    if action.not_applicable and not action.applies_to(subject):
+        message = action.not_applicable
+        raise WrongState(message(subject) if callable(message) else message)
+    if not can_proceed(method, check_conditions=False) or not action.applies_to(subject):
         raise WrongState(
             _("Không thể “%(action)s” khi đang ở trạng thái “%(state)s”.")
             % {"action": action.label, "state": subject.get_state_display()}

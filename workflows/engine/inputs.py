@@ -108,6 +108,8 @@ def _form_field(item: a.Input) -> forms.Field:
         return forms.DateField(widget=DATE_WIDGET, input_formats=DATE_INPUTS[:2], **common)
     if item.kind == a.CHOICE:
         return forms.ChoiceField(choices=item.choices, **common)
+    if item.kind == a.NUMBER:
+        return forms.IntegerField(min_value=0, max_value=10**15, **common)
     if item.kind == a.FILE:
         return forms.FileField(**common)
     if item.kind == a.FILES:
@@ -172,6 +174,10 @@ def _api_field(item: a.Input, model) -> serializers.Field:
         )
     if item.kind == a.CHOICE:
         return serializers.ChoiceField(choices=item.choices, **common)
+    if item.kind == a.NUMBER:
+        return serializers.IntegerField(
+            min_value=0, max_value=10**15, allow_null=not item.required, **common
+        )
     if item.kind == a.FILE:
         return serializers.FileField(**common)
     if item.kind == a.FILES:

@@ -34,6 +34,8 @@ from ..engine.actions import (
     Input,
     Registry,
 )
+from ..levels.actions import level_actions
+from ..levels.nominations import is_not_nomination
 from ..models import (
     EDITABLE_FIELDS,
     RESULT_FIELDS,
@@ -341,6 +343,7 @@ ACTIONS = Registry(
                 "%(actor)s đã tiếp nhận đăng ký mô hình “%(title)s”; đơn vị triển khai thực hiện."
             ),
             bulk=True,
+            applies=is_not_nomination,  # a nomination: accept_nomination, return_nomination
         ),
         Action(
             "send_back",
@@ -351,6 +354,7 @@ ACTIONS = Registry(
             message=gettext_lazy(
                 "%(actor)s (Ban Dân vận) đã trả lại mô hình “%(title)s” cho đơn vị."
             ),
+            applies=is_not_nomination,
         ),
         ReportProgress(
             "report_progress",
@@ -388,6 +392,7 @@ ACTIONS = Registry(
             needs_reason=True,
             told=[told.OPEN_TASK_HOLDERS, told.UNIT],
             message=gettext_lazy("%(actor)s đã rút mô hình “%(title)s”."),
+            applies=is_not_nomination,  # the higher level returns a nomination instead
         ),
         ScoreAction(
             "score",
@@ -485,6 +490,8 @@ ACTIONS = Registry(
             told=[told.UNIT],
             message=gettext_lazy("Mô hình “%(title)s” đã được khen thưởng (%(actor)s ghi nhận)."),
         ),
+        # Levels: nominating up, the higher level's screening, the annual review.
+        *level_actions(not_submitter=NOT_SUBMITTER),
     ]
 )
 
@@ -499,11 +506,21 @@ OTHER_AUDIT_ACTIONS = {
     "update_campaign": gettext_lazy("Sửa đợt thi đua"),
     # workflows.history: a model (or campaign) of a past year brought in from a file.
     "import": gettext_lazy("Nhập dữ liệu các năm trước"),
+    "receive_nomination": gettext_lazy("Nhận đề cử từ cấp dưới"),
+    "open_review": gettext_lazy("Mở đợt đánh giá hằng năm"),
 }
 
 # Sentences of messages that are not about a lifecycle action.
 OTHER_MESSAGES = {
     "task_assigned": gettext_lazy("%(actor)s đã giao cho bạn nhiệm vụ về mô hình “%(title)s”."),
+    "open_review": gettext_lazy(
+        "%(committee)s đã mở đợt đánh giá hằng năm %(year)s: mời đơn vị báo cáo tình hình "
+        "duy trì mô hình “%(title)s”."
+    ),
+    "nomination_reminder": gettext_lazy(
+        "%(committee)s chưa đề cử mô hình nào lên %(parent)s; hạn đề cử %(deadline)s, "
+        "công bố kết quả %(announcement)s."
+    ),
 }
 
 

@@ -37,6 +37,6 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2", "    [*] --> draft"]
     for edge in fsm_edges():
         lines.append(f"    {edge.source} --> {edge.target}: {edge.action}")
-    for terminal in (State.COMMENDED, State.NOT_RECOGNIZED, State.WITHDRAWN):
+    for terminal in (State.COMMENDED, State.NOT_RECOGNIZED, State.WITHDRAWN, State.RETURNED):
         lines.append(f"    {terminal} --> [*]")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from .. import access
 from ..engine.actions import Context
 from ..engine.kinds import ProcessKind
 from ..flows import InitiativeFlow, eligible_holders
+from ..levels.told import LEVEL_AUDIENCES, level_messages
 from ..models import Initiative, InitiativeTask, Scorecard
 from . import audiences
 from .actions import ACTIONS
@@ -118,6 +119,10 @@ class InitiativeKind(ProcessKind):
                 )
             elif audience == audiences.QUORUM_REACHED:
                 messages.extend(_quorum_reached(initiative))
+            elif audience in LEVEL_AUDIENCES:
+                messages.extend(level_messages(audience, ctx))
+        # Both levels hear of every change of state of a nomination (workflows.levels).
+        messages.extend(level_messages(audiences.LOWER_LEVEL, ctx))
         return messages
 
     def payload(self, ctx: Context) -> dict:

@@ -32,6 +32,9 @@ CAMPAIGN_FIELDS = (
     "scoring_days",
     "deciding_days",
     "commending_days",
+    "nomination_quota",
+    "nomination_deadline",
+    "announcement_date",
 )
 
 
