@@ -112,6 +112,10 @@ class Action:
         # What the door says when it does not apply (a sentence, or one made from the subject).
         self.not_applicable = not_applicable
 
+    # Whether it may act on a subject brought in as history (workflows.history): only the
+    # annual review looks back at past years' models; no lifecycle step runs on them.
+    on_history = False
+
     def __repr__(self) -> str:
         return f"<Action {self.name}>"
 

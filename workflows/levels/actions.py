@@ -43,6 +43,8 @@ class NominateUp(Action):
 
 
 class ReportState(Action):
+    on_history = True  # past years' recognised models are reviewed too
+
     def prepare(self, ctx: Context) -> dict:
         if not (ctx.data.get("report") or "").strip():
             raise InvalidData(
@@ -77,6 +79,8 @@ class ReportState(Action):
 
 
 class Review(Action):
+    on_history = True  # past years' recognised models are reviewed too
+
     def prepare(self, ctx: Context) -> dict:
         outcome = ctx.data.get("outcome")
         if outcome not in ReviewOutcome.values:

@@ -46,7 +46,7 @@ class InitiativeKind(ProcessKind):
 
     def begin(self, ctx: Context) -> None:
         initiative = ctx.subject
-        if initiative.imported:
+        if initiative.imported and not ctx.action.on_history:
             # workflows.history: created in its final state, with a finished process.
             raise WrongState(
                 _(
