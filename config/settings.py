@@ -59,10 +59,17 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "reports",
+    "ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
-    # First: under /api/ every error response, wherever it comes from, is the API's error shape.
+    # /healthz, /readyz, /metrics: answered before anything else (ops/middleware.py).
+    "ops.middleware.OpsEndpointsMiddleware",
+    # The request id, one JSON line per request; the latency by view (django-prometheus).
+    "ops.middleware.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Under /api/ every error response, wherever it comes from, is the API's error shape.
     "core.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -75,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 if env_bool("SERVER_TIMING", False):  # server time and SQL count per response (bench/)
@@ -363,12 +371,53 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs: one JSON object per line on stderr (python-json-logger), each with the request id, the
+# user and the initiative (core.context); LOG_FORMAT=text for plain lines. One line per request
+# (`dvk.request`, ops/middleware.py) and per Celery task (`dvk.task`, ops/celery.py) when
+# LOG_REQUESTS is on, whatever LOG_LEVEL says for the rest.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.context.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+            "json_ensure_ascii": False,
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        name: {"level": "INFO" if LOG_REQUESTS else "WARNING"}
+        for name in ("dvk.request", "dvk.task")
+    },
 }
+# The worker keeps these settings instead of Celery's own format (ops/celery.py adds the lines).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Health and metrics (ops/): /healthz, /readyz, /metrics. /metrics answers the addresses in
+# METRICS_ALLOWED_IPS, or a scraper sending `Authorization: Bearer METRICS_TOKEN`; 404 to others.
+METRICS_ALLOWED_IPS = set(env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1"))
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /readyz says "degraded" (still 200) past these: the oldest undelivered notification's age,
+# and the age of the last walk of the audit chain (nightly).
+READY_OUTBOX_LAG_WARN_SECONDS = float(os.environ.get("READY_OUTBOX_LAG_WARN_SECONDS", "300"))
+READY_AUDIT_CHECK_MAX_AGE_HOURS = float(os.environ.get("READY_AUDIT_CHECK_MAX_AGE_HOURS", "36"))
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, float("inf"))
 
 # SQLite (the embedded default) ignores the covering column of the public list's index; the
 # index still works there, and PostgreSQL uses all of it.
