@@ -219,7 +219,7 @@ CELERY_BEAT_SCHEDULER = "notifications.beat:Scheduler"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.sweep",
-        "schedule": float(os.environ.get("NOTIFICATIONS_SWEEP_EVERY_SECONDS", "30")),
+        "schedule": float(os.environ.get("NOTIFICATIONS_SWEEP_EVERY_SECONDS", "5")),
     },
     "notifications-digest": {
         "task": "notifications.send_digests",
@@ -267,9 +267,10 @@ AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
 NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
-NOTIFICATIONS_CLAIM_LEASE_SECONDS = float(
-    os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "300")
-)
+# A worker renews its claim every third of the lease (notifications.delivery._Heartbeat), so a
+# short lease only affects dead workers: their rows go to another worker within the lease plus
+# one sweep period (15 s + 5 s by default).
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = float(os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "15"))
 NOTIFICATIONS_SWEEP_DELAY_SECONDS = float(os.environ.get("NOTIFICATIONS_SWEEP_DELAY_SECONDS", "20"))
 NOTIFICATIONS_SWEEP_LIMIT = 5000
 NOTIFICATIONS_BROKER_COOLDOWN_SECONDS = float(
@@ -384,8 +385,8 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
             "timestamp": "time",  # ISO 8601, UTC
             "json_ensure_ascii": False,
         },
@@ -408,6 +409,9 @@ LOGGING = {
 }
 # The worker keeps these settings instead of Celery's own format (ops/celery.py adds the lines).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Exactly one celery beat: it holds a lock in Redis, renewed every third of this; a second beat
+# stops at once; after a crash another may start once it expired (ops/celery.py).
+BEAT_LOCK_SECONDS = float(os.environ.get("BEAT_LOCK_SECONDS", "30"))
 
 # Health and metrics (ops/): /healthz, /readyz, /metrics. /metrics answers the addresses in
 # METRICS_ALLOWED_IPS, or a scraper sending `Authorization: Bearer METRICS_TOKEN`; 404 to others.

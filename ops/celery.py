@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import time
 
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import beat_init, before_task_publish, task_postrun, task_prerun
 
 from core import context
 
 task_log = logging.getLogger("dvk.task")
+beat_log = logging.getLogger("dvk.beat")
 
 HEADER = {"request_id": "dvk_request_id", "user": "dvk_user", "initiative": "dvk_initiative"}
 
@@ -71,3 +72,77 @@ def _log(task_id: str = "", task=None, state: str | None = None, **_) -> None:
         )
     if tokens:
         context.unbind(tokens)
+
+
+# --- exactly one beat ---------------------------------------------------------------------
+# Two beats would run every periodic job twice (two sweeps are harmless, two digests are not).
+# A starting beat takes a lock in the broker's Redis (SET NX with an expiry) and keeps renewing
+# it; a second beat finds it taken and stops with an error. If the host of the beat dies, the
+# lock expires after BEAT_LOCK_SECONDS and a beat started elsewhere takes over.
+BEAT_LOCK_KEY = "dvk:beat:lock"
+_beat_lock: dict = {}
+
+
+def _beat_lock_value() -> str:
+    import os
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@beat_init.connect(dispatch_uid="dvk-one-beat")
+def _take_beat_lock(sender=None, **_) -> None:
+    import threading
+
+    from django.conf import settings
+
+    from .state import broker_client
+
+    client = broker_client()
+    if client is None:
+        return
+    ttl_ms = int(settings.BEAT_LOCK_SECONDS * 1000)
+    value = _beat_lock_value()
+    if not client.set(BEAT_LOCK_KEY, value, nx=True, px=ttl_ms):
+        holder = (client.get(BEAT_LOCK_KEY) or b"?").decode()
+        beat_log.error("another beat is running (%s): this one stops", holder)
+        raise SystemExit(f"another celery beat holds {BEAT_LOCK_KEY} ({holder})")
+    beat_log.warning("this beat holds %s (%s)", BEAT_LOCK_KEY, value)
+    stop = threading.Event()
+
+    def renew() -> None:
+        import os
+
+        while not stop.wait(ttl_ms / 3000):
+            try:
+                held = client.get(BEAT_LOCK_KEY)
+                if held is None:  # Redis restarted empty: take it again
+                    held = (
+                        value.encode()
+                        if client.set(BEAT_LOCK_KEY, value, nx=True, px=ttl_ms)
+                        else client.get(BEAT_LOCK_KEY)
+                    )
+                if held != value.encode():
+                    beat_log.error("another beat took %s: this one stops", BEAT_LOCK_KEY)
+                    os._exit(1)
+                client.pexpire(BEAT_LOCK_KEY, ttl_ms)
+            except Exception:  # noqa: BLE001 - Redis away: keep trying; the lock may expire
+                beat_log.warning("could not renew %s", BEAT_LOCK_KEY, exc_info=True)
+
+    threading.Thread(target=renew, name="beat-lock", daemon=True).start()
+    _beat_lock.update(client=client, value=value, stop=stop)
+    import atexit
+
+    atexit.register(_release_beat_lock)
+
+
+def _release_beat_lock() -> None:
+    if not _beat_lock:
+        return
+    _beat_lock["stop"].set()
+    client, value = _beat_lock["client"], _beat_lock["value"]
+    try:
+        if client.get(BEAT_LOCK_KEY) == value.encode():
+            client.delete(BEAT_LOCK_KEY)
+    except Exception:  # noqa: BLE001, S110 - it expires anyway
+        pass

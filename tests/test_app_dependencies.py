@@ -5,7 +5,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("core", "accounts", "units", "workflows", "notifications", "reports", "config")
+PACKAGES = (
+    "core",
+    "accounts",
+    "units",
+    "workflows",
+    "notifications",
+    "reports",
+    "ops",
+    "config",
+)
 
 
 def _imports() -> dict[str, set[str]]:
@@ -63,4 +72,6 @@ def test_the_bottom_layers_import_no_app():
     assert edges["core"] == set()
     assert edges["units"] <= {"core"}
     assert "workflows" not in edges["notifications"], "notifications reaches into workflows"
+    # ops reads the others (health, metrics, backups); nothing but config wires it in.
+    assert not any("ops" in deps for name, deps in edges.items() if name != "config")
     assert edges["config"] - {"core"} and not any("config" in e for e in edges.values())
