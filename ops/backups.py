@@ -59,7 +59,10 @@ def _tool(name: str) -> str:
 
 def _tool_major(name: str) -> int:
     out = subprocess.run([_tool(name), "--version"], capture_output=True, text=True, check=True)
-    return int(re.search(r"(\d+)(?:\.\d+)?", out.stdout.split(")")[-1]).group(1))
+    found = re.search(r"\)\s+(\d+)", out.stdout)  # "pg_dump (PostgreSQL) 15.20 (Debian …)"
+    if not found:
+        raise BackupError(f"cannot read the version of {name}: {out.stdout.strip()}")
+    return int(found.group(1))
 
 
 def _check_versions(name: str) -> None:
