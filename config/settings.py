@@ -84,6 +84,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.middleware.ApiErrorMiddleware"), "ops.replica.ReplicaMiddleware"
+    )
 
 if env_bool("SERVER_TIMING", False):  # server time and SQL count per response (bench/)
     MIDDLEWARE.insert(0, "config.middleware.ServerTimingMiddleware")
@@ -119,6 +123,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode (DB_PGBOUNCER=true): a transaction may land on another
+# server connection each time, so nothing may outlive one. Django's server-side cursors
+# (.iterator()) and psycopg's automatic prepared statements do: both are switched off. The
+# service uses no session state otherwise (its advisory locks are per transaction).
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+if DB_PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# An optional read replica for reports and lists (ops/replica.py): only the GET views named
+# here read from it, and not for REPLICA_PIN_SECONDS after the person wrote anything.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DB_PGBOUNCER:
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASE_ROUTERS = ["ops.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = float(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+REPLICA_VIEWS = set(
+    env_list(
+        "REPLICA_VIEWS",
+        "reports:overview,reports:report_print,reports:forms,reports:committee_forms,"
+        "reports:public_list,workflows:initiative_list,workflows:audit_search,"
+        "api:initiative-list,api:audit-list,api:committee-report",
+    )
+)
 # The service may run as a role that does not own the audit trail (workflows/dbroles.py):
 # DATABASE_URL then names that role, MIGRATE_DATABASE_URL the owner (manage.py uses it for
 # migrate and grant_app_role), and migrate re-grants APP_DATABASE_ROLE its privileges.

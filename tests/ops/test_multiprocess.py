@@ -54,7 +54,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]
 
-N = 6  # initiatives through the whole lifecycle
+N = 4  # initiatives through the whole lifecycle
 USERS = ("staff", "head", "reviewer", "member1", "member2", "leader")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
