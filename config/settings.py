@@ -64,7 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz, /readyz, /metrics: answered before anything else (ops/middleware.py).
+    # The client's address behind nginx; then /healthz, /readyz, /metrics answered before
+    # anything else (ops/middleware.py).
+    "ops.middleware.ClientAddressMiddleware",
     "ops.middleware.OpsEndpointsMiddleware",
     # The request id, one JSON line per request; the latency by view (django-prometheus).
     "ops.middleware.RequestLogMiddleware",
@@ -451,6 +453,9 @@ BEAT_LOCK_SECONDS = float(os.environ.get("BEAT_LOCK_SECONDS", "30"))
 # METRICS_ALLOWED_IPS, or a scraper sending `Authorization: Bearer METRICS_TOKEN`; 404 to others.
 METRICS_ALLOWED_IPS = set(env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1"))
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# The reverse proxies (nginx) whose X-Real-IP header names the client (ops/middleware.py);
+# none by default: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = set(env_list("TRUSTED_PROXIES", ""))
 # /readyz says "degraded" (still 200) past these: the oldest undelivered notification's age,
 # and the age of the last walk of the audit chain (nightly).
 READY_OUTBOX_LAG_WARN_SECONDS = float(os.environ.get("READY_OUTBOX_LAG_WARN_SECONDS", "300"))

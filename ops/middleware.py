@@ -1,5 +1,6 @@
-"""Two middlewares, first in MIDDLEWARE:
+"""Three middlewares, first in MIDDLEWARE:
 
+- ClientAddressMiddleware puts the client's address in REMOTE_ADDR behind a trusted proxy.
 - OpsEndpointsMiddleware answers /healthz, /readyz and /metrics before anything else runs: no
   session, no host check (probes and Prometheus call an instance by its address, which is not
   in ALLOWED_HOSTS), no HTTPS redirect, no language, no log line. /metrics answers only
@@ -49,6 +50,22 @@ def _may_scrape(request: HttpRequest) -> bool:
         if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             return True
     return request.META.get("REMOTE_ADDR", "") in settings.METRICS_ALLOWED_IPS
+
+
+class ClientAddressMiddleware:
+    """Behind nginx every request comes from 127.0.0.1: when it comes from one of
+    TRUSTED_PROXIES, the client's address is the X-Real-IP that proxy set. The audit trail,
+    django-axes' per-address counts and /metrics' allowed addresses then see the client."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("REMOTE_ADDR") in settings.TRUSTED_PROXIES:
+            real = request.META.get("HTTP_X_REAL_IP", "").strip()
+            if real:
+                request.META["REMOTE_ADDR"] = real
+        return self.get_response(request)
 
 
 class OpsEndpointsMiddleware:

@@ -197,6 +197,15 @@ def test_metrics_answer_only_the_allowed_addresses_or_the_token(client, settings
     assert client.get("/metrics", REMOTE_ADDR="10.0.0.1").status_code == 200
 
 
+def test_behind_nginx_the_client_address_is_its_x_real_ip(client, settings, db):
+    settings.TRUSTED_PROXIES = {"127.0.0.1"}
+    # Through the proxy, from outside: the client is 203.0.113.9, not allowed to scrape.
+    assert client.get("/metrics", HTTP_X_REAL_IP="203.0.113.9").status_code == 404
+    assert client.get("/metrics").status_code == 200  # Prometheus, straight to the instance
+    settings.TRUSTED_PROXIES = set()  # a header from an untrusted peer changes nothing
+    assert client.get("/metrics", HTTP_X_REAL_IP="203.0.113.9").status_code == 200
+
+
 # --- logs and the request id ----------------------------------------------------------------
 
 
