@@ -20,5 +20,13 @@ transitions = Counter(
 )
 
 
+_children: dict[tuple[str, str, str], object] = {}
+
+
 def count_transition(kind: str, action: str, outcome: str) -> None:
-    transitions.labels(kind, action, outcome).inc()
+    """One counter increment (the labelled child is looked up once per label set)."""
+    key = (kind, action, outcome)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = transitions.labels(kind, action, outcome)
+    child.inc()
