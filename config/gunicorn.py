@@ -20,6 +20,7 @@ max_requests_jitter = 200
 # Requests are logged by the application (one JSON line each, ops/middleware.py).
 accesslog = None
 errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # nginx sets X-Forwarded-For / -Proto on the loopback connection.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
@@ -37,3 +38,8 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    # The application is loaded: this process accepts requests from now on.
+    worker.log.info("worker %s ready", worker.pid)

@@ -270,6 +270,14 @@ def run(tmp: Path) -> None:
         if x.startswith("dvk_transitions_total{") and 'action="submit"' in x
     )
     print("   /metrics direct:", line)
+    for path in ("/metrics", "/readyz"):
+        took = []
+        for _ in range(20):
+            t = time.perf_counter()
+            requests.get(f"http://127.0.0.1:{web_port}{path}", timeout=10).raise_for_status()
+            took.append((time.perf_counter() - t) * 1000)
+        took.sort()
+        print(f"   {path} direct: median {took[10]:.1f} ms, max {took[-1]:.1f} ms (20 requests)")
 
     def delivered() -> bool:
         with psycopg.connect(direct) as conn:

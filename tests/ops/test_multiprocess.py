@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -237,6 +238,14 @@ def test_two_web_processes_two_workers_and_beat_give_what_one_process_gives(
 
         wait_for(ready, timeout=60, interval=0.3, what="gunicorn's /readyz")
         wait_for(
+            lambda: (
+                len(set(re.findall(r"worker (\d+) ready", (tmp_path / "web.log").read_text()))) >= 2
+            ),
+            timeout=60,
+            interval=0.3,
+            what="both gunicorn processes to have loaded the application",
+        )
+        wait_for(
             lambda: "holds dvk:beat:lock" in (tmp_path / "beat.log").read_text(),
             timeout=60,
             interval=0.3,
@@ -256,7 +265,12 @@ def test_two_web_processes_two_workers_and_beat_give_what_one_process_gives(
             response = s.post(
                 f"{base}/api/v1{path}",
                 json=body,
-                headers={"Authorization": f"Token {keys[user]}", "X-Request-ID": request_id},
+                # A new connection each time: the two processes share the requests.
+                headers={
+                    "Authorization": f"Token {keys[user]}",
+                    "X-Request-ID": request_id,
+                    "Connection": "close",
+                },
                 timeout=60,
             )
             return response.status_code, response.json()
