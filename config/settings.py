@@ -61,10 +61,19 @@ INSTALLED_APPS = [
     "reports",
     "documents",
     "awards",
+    "ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
-    # First: under /api/ every error response, wherever it comes from, is the API's error shape.
+    # The client's address behind nginx; then /healthz, /readyz, /metrics answered before
+    # anything else (ops/middleware.py).
+    "ops.middleware.ClientAddressMiddleware",
+    "ops.middleware.OpsEndpointsMiddleware",
+    # The request id, one JSON line per request; the latency by view (django-prometheus).
+    "ops.middleware.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Under /api/ every error response, wherever it comes from, is the API's error shape.
     "core.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -77,7 +86,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("core.middleware.ApiErrorMiddleware"), "ops.replica.ReplicaMiddleware"
+    )
 
 if env_bool("SERVER_TIMING", False):  # server time and SQL count per response (bench/)
     MIDDLEWARE.insert(0, "config.middleware.ServerTimingMiddleware")
@@ -113,6 +127,36 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction mode (DB_PGBOUNCER=true): a transaction may land on another
+# server connection each time, so nothing may outlive one. Django's server-side cursors
+# (.iterator()) and psycopg's automatic prepared statements do: both are switched off. The
+# service uses no session state otherwise (its advisory locks are per transaction).
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
+if DB_PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# An optional read replica for reports and lists (ops/replica.py): only the GET views named
+# here read from it, and not for REPLICA_PIN_SECONDS after the person wrote anything.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DB_PGBOUNCER:
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASE_ROUTERS = ["ops.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = float(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+REPLICA_VIEWS = set(
+    env_list(
+        "REPLICA_VIEWS",
+        "reports:overview,reports:report_print,reports:forms,reports:committee_forms,"
+        "reports:public_list,workflows:initiative_list,workflows:audit_search,"
+        "api:initiative-list,api:audit-list,api:committee-report",
+    )
+)
 # The service may run as a role that does not own the audit trail (workflows/dbroles.py):
 # DATABASE_URL then names that role, MIGRATE_DATABASE_URL the owner (manage.py uses it for
 # migrate and grant_app_role), and migrate re-grants APP_DATABASE_ROLE its privileges.
@@ -213,7 +257,7 @@ CELERY_BEAT_SCHEDULER = "notifications.beat:Scheduler"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.sweep",
-        "schedule": float(os.environ.get("NOTIFICATIONS_SWEEP_EVERY_SECONDS", "30")),
+        "schedule": float(os.environ.get("NOTIFICATIONS_SWEEP_EVERY_SECONDS", "5")),
     },
     "notifications-digest": {
         "task": "notifications.send_digests",
@@ -265,9 +309,10 @@ AUDIT_CHECKPOINT_EMAILS = env_list("AUDIT_CHECKPOINT_EMAILS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "6"))
 NOTIFICATIONS_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATIONS_RETRY_BASE_SECONDS", "30"))
-NOTIFICATIONS_CLAIM_LEASE_SECONDS = float(
-    os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "300")
-)
+# A worker renews its claim every third of the lease (notifications.delivery._Heartbeat), so a
+# short lease only affects dead workers: their rows go to another worker within the lease plus
+# one sweep period (15 s + 5 s by default).
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = float(os.environ.get("NOTIFICATIONS_CLAIM_LEASE_SECONDS", "15"))
 NOTIFICATIONS_SWEEP_DELAY_SECONDS = float(os.environ.get("NOTIFICATIONS_SWEEP_DELAY_SECONDS", "20"))
 NOTIFICATIONS_SWEEP_LIMIT = 5000
 NOTIFICATIONS_BROKER_COOLDOWN_SECONDS = float(
@@ -386,12 +431,59 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs: one JSON object per line on stderr (python-json-logger), each with the request id, the
+# user and the initiative (core.context); LOG_FORMAT=text for plain lines. One line per request
+# (`dvk.request`, ops/middleware.py) and per Celery task (`dvk.task`, ops/celery.py) when
+# LOG_REQUESTS is on, whatever LOG_LEVEL says for the rest.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.context.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+            "timestamp": "time",  # ISO 8601, UTC
+            "json_ensure_ascii": False,
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        name: {"level": "INFO" if LOG_REQUESTS else "WARNING"}
+        for name in ("dvk.request", "dvk.task")
+    },
 }
+# The worker keeps these settings instead of Celery's own format (ops/celery.py adds the lines).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Exactly one celery beat: it holds a lock in Redis, renewed every third of this; a second beat
+# stops at once; after a crash another may start once it expired (ops/celery.py).
+BEAT_LOCK_SECONDS = float(os.environ.get("BEAT_LOCK_SECONDS", "30"))
+
+# Health and metrics (ops/): /healthz, /readyz, /metrics. /metrics answers the addresses in
+# METRICS_ALLOWED_IPS, or a scraper sending `Authorization: Bearer METRICS_TOKEN`; 404 to others.
+METRICS_ALLOWED_IPS = set(env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1"))
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# The reverse proxies (nginx) whose X-Real-IP header names the client (ops/middleware.py);
+# none by default: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = set(env_list("TRUSTED_PROXIES", ""))
+# /readyz says "degraded" (still 200) past these: the oldest undelivered notification's age,
+# and the age of the last walk of the audit chain (nightly).
+READY_OUTBOX_LAG_WARN_SECONDS = float(os.environ.get("READY_OUTBOX_LAG_WARN_SECONDS", "300"))
+READY_AUDIT_CHECK_MAX_AGE_HOURS = float(os.environ.get("READY_AUDIT_CHECK_MAX_AGE_HOURS", "36"))
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, float("inf"))
 
 # SQLite (the embedded default) ignores the covering column of the public list's index; the
 # index still works there, and PostgreSQL uses all of it.

@@ -20,8 +20,11 @@ NO_META = RequestMeta()
 
 def meta_from(request) -> RequestMeta:
     """The caller's X-Request-ID (cut to 64 characters) or a new one, and the IP. Pages, the
-    API and the admin all read it here."""
-    request_id = (request.headers.get("X-Request-ID") or "").strip()[:REQUEST_ID_MAX]
+    API and the admin all read it here. The id is the one the request's log line and its
+    Celery tasks carry (ops.middleware gave it to the request)."""
+    request_id = getattr(request, "request_id", "") or (
+        (request.headers.get("X-Request-ID") or "").strip()[:REQUEST_ID_MAX]
+    )
     return RequestMeta(
         request_id=request_id or uuid.uuid4().hex, ip=request.META.get("REMOTE_ADDR") or None
     )

@@ -2,7 +2,10 @@
 
 Exactly-once rests on three things. A row is claimed by one worker at a time (SELECT … FOR
 UPDATE SKIP LOCKED, then pending → sending, with a fresh claim token); a worker that dies holding
-a claim loses it when the lease runs out and the sweep hands the row out again. Every later write
+a claim loses it when the lease runs out and the sweep hands the row out again. The lease is
+short (NOTIFICATIONS_CLAIM_LEASE_SECONDS, 15 s) because a live worker renews it from a heartbeat
+thread every third of it, however long one e-mail takes: a killed or disconnected worker's rows
+go to another worker within a lease and a sweep period (about 20 s by default). Every later write
 of the worker names its token, and before each e-mail or webhook it re-takes the row (a
 compare-and-set that also renews the lease), so a worker that was only slow, and whose rows were
 claimed again meanwhile, sends and marks nothing more. The in-app Notification has a unique FK to
@@ -17,13 +20,14 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Iterable
 
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -151,6 +155,52 @@ class _Lease:
         return self._renew_if_due(then) is not False or self._lose(then)
 
 
+class _Heartbeat:
+    """Renews a claim's lease from a thread of its own every third of a lease while the worker
+    delivers, so a live worker keeps its rows even while one e-mail or webhook takes longer
+    than the lease, and the lease can be short. When the renewal finds none of the claim's rows
+    still carrying the token (the sweep took them back) it marks the lease lost and the worker
+    stops at its next check. The thread uses its own database connection, closed at the end."""
+
+    def __init__(self, lease: _Lease, token) -> None:
+        self.lease = lease
+        self.token = token
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="outbox-lease", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        from django.db import connection as own  # this thread's connection
+
+        try:
+            while not self.stopped.wait(self.lease.every.total_seconds()):
+                try:
+                    renewed = Outbox.objects.filter(
+                        claim_token=self.token, pk__in=self.lease.pks
+                    ).update(claimed_at=timezone.now())
+                except DatabaseError:  # disconnected: the lease runs out, as it should
+                    log.warning("could not renew an outbox lease", exc_info=True)
+                    continue
+                if not renewed:
+                    self.lease.lost = True
+                    return
+        finally:
+            own.close()
+
+
+def _heartbeat_applies() -> bool:
+    """Only in a worker's own delivery: not in-process (eager) mode, and not inside a caller's
+    transaction (whose uncommitted claim another connection could not see)."""
+    return not settings.CELERY_TASK_ALWAYS_EAGER and not connection.in_atomic_block
+
+
 def deliver_rows(ids: Iterable[int], *, fill_to: int = 0) -> int:
     """Deliver what can be claimed among `ids` (and other due rows up to `fill_to`, see
     claim); return how many were sent."""
@@ -167,6 +217,13 @@ def deliver_claimed(rows: list[Outbox]) -> int:
     if not rows:
         return 0
     lease = _Lease(rows)
+    if _heartbeat_applies():
+        with _Heartbeat(lease, rows[0].claim_token):
+            return _deliver(rows, lease)
+    return _deliver(rows, lease)
+
+
+def _deliver(rows: list[Outbox], lease: _Lease) -> int:
     delivered: list[Outbox] = []
     for row in (r for r in rows if r.webhook_id):
         if not lease.hold(row):
@@ -380,16 +437,23 @@ def sweep(*, now: datetime.datetime | None = None) -> int:
     from .services import dispatch
 
     now = now or timezone.now()
+    limit = settings.NOTIFICATIONS_SWEEP_LIMIT
     lease = datetime.timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
-    Outbox.objects.filter(status=Outbox.Status.SENDING, claimed_at__lt=now - lease).update(
-        status=Outbox.Status.PENDING, claim_token=None
-    )
+    expired = Outbox.objects.filter(status=Outbox.Status.SENDING, claimed_at__lt=now - lease)
+    # A dead worker's rows are handed out at once, whatever their age (only one beat runs the
+    # sweep, so nobody takes the same rows back meanwhile).
+    reclaimed = list(expired.order_by("pk").values_list("pk", flat=True)[:limit])
+    if reclaimed:
+        expired.filter(pk__in=reclaimed).update(status=Outbox.Status.PENDING, claim_token=None)
+        log.warning("took back %d outbox rows whose worker's lease ran out", len(reclaimed))
     delay = datetime.timedelta(seconds=settings.NOTIFICATIONS_SWEEP_DELAY_SECONDS)
-    ids = list(
+    waiting = (
         Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=now - delay)
+        .exclude(pk__in=reclaimed)
         .order_by("pk")
-        .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_LIMIT]
+        .values_list("pk", flat=True)[: max(limit - len(reclaimed), 0)]
     )
+    ids = reclaimed + list(waiting)
     batch = settings.NOTIFICATIONS_BATCH_SIZE
     for start in range(0, len(ids), batch):
         if not dispatch(ids[start : start + batch]):

@@ -77,6 +77,10 @@ class Outbox(models.Model):
                 condition=models.Q(status__in=["pending", "sending"]),
             ),
             models.Index(fields=["recipient", "created"], name="outbox_recipient"),
+            # Failed deliveries, counted for /metrics and /readyz without reading the table.
+            models.Index(
+                fields=["created"], name="outbox_failed", condition=models.Q(status="failed")
+            ),
             models.Index(
                 fields=["recipient"],
                 name="outbox_digest",

@@ -14,6 +14,7 @@ PACKAGES = (
     "notifications",
     "reports",
     "awards",
+    "ops",
     "config",
 )
 
@@ -76,4 +77,6 @@ def test_the_bottom_layers_import_no_app():
     # The register sits just above units, so every app that issues documents may use it.
     assert edges["documents"] <= {"core", "units"}, edges["documents"]
     assert "awards" not in edges["workflows"], "workflows reaches into awards (use panels)"
+    # ops reads the others (health, metrics, backups); nothing but config wires it in.
+    assert not any("ops" in deps for name, deps in edges.items() if name != "config")
     assert edges["config"] - {"core"} and not any("config" in e for e in edges.values())

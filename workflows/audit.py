@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import context
+
 from . import checkpoints
 from .models import AuditCheck, AuditEntry, AuditHead
 
@@ -225,7 +227,9 @@ def append(
         to_state=to_state,
         comment=comment,
         changes=changes or {},
-        request_id=request_id,
+        # A caller without the request at hand (a service, a task) still names the request or
+        # the task's originating request (core.context).
+        request_id=request_id or context.request_id.get(),
         ip=ip or None,
         subject_type=subject_type,
         subject_id=subject_id,

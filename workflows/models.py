@@ -852,6 +852,12 @@ class InitiativeTask(AbstractTask):
             ),
             models.Index(fields=["finished_by", "finished"], name="task_archive"),
             models.Index(fields=["initiative", "status"], name="task_initiative_status"),
+            # Open human tasks by due date: the overdue count of /metrics, without a scan.
+            models.Index(
+                fields=["due_at"],
+                name="task_open_due",
+                condition=models.Q(status__in=["NEW", "ASSIGNED", "STARTED"]) & ~models.Q(role=""),
+            ),
         ]
 
     def __str__(self) -> str:

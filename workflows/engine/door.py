@@ -11,7 +11,15 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from core.errors import ConditionFailed, Conflict, ReasonRequired, UnknownAction, WrongState
+from core.errors import (
+    ConditionFailed,
+    Conflict,
+    DomainError,
+    ReasonRequired,
+    UnknownAction,
+    WrongState,
+)
+from core.metrics import CONFLICT, DONE, REFUSED, count_transition
 from core.request import NO_META, RequestMeta
 from notifications.services import enqueue
 
@@ -37,13 +45,20 @@ def perform(
     spec = kind.actions.get(action)
     if spec is None:
         raise UnknownAction()
+    # Counted by outcome (/metrics); an unknown action is not, so callers cannot grow the labels.
     try:
         with transaction.atomic():
-            return _perform(kind, subject_id, spec, actor, (comment or "").strip(), meta, data)
+            subject = _perform(kind, subject_id, spec, actor, (comment or "").strip(), meta, data)
     except DatabaseError as exc:
         if isinstance(exc, IntegrityError) or is_lock_conflict(exc):
+            count_transition(kind.name, action, CONFLICT)
             raise Conflict() from exc
         raise
+    except DomainError as exc:
+        count_transition(kind.name, action, CONFLICT if isinstance(exc, Conflict) else REFUSED)
+        raise
+    count_transition(kind.name, action, DONE)
+    return subject
 
 
 def is_lock_conflict(exc: DatabaseError) -> bool:
