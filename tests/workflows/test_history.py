@@ -349,3 +349,34 @@ def test_the_command_checks_first_and_imports(world, tmp_path):
     assert Initiative.objects.filter(imported=True).count() == 5
     with pytest.raises(CommandError, match="không phải lãnh đạo Ban Dân vận"):
         call_command("import_history", str(path), user="staff", stdout=io.StringIO())
+
+
+def test_the_annual_review_covers_imported_models_and_nothing_else_opens_on_them(world, client):
+    """Past years come in to be reviewed: the annual review (#15) runs on an imported model
+    through the door, and the public list follows its outcome; the lifecycle stays closed."""
+    from workflows.levels.reviews import open_review
+
+    year = world.year
+    run(world, five_years(year))
+    chi_bo = Initiative.objects.get(title="Chi bộ gần dân")
+    gia_lang = Initiative.objects.get(title="Già làng giữ bình yên bản")
+    review = open_review(committee=world.units["bdv"], actor=world.leader, year=year)
+
+    services.perform(gia_lang.pk, "report_state", actor=world.staff, report="Đã ngừng hòa giải.")
+    services.perform(
+        gia_lang.pk, "review", actor=world.leader, comment="Ngừng", outcome="ineffective"
+    )
+    services.perform(chi_bo.pk, "review", actor=world.leader, comment="Tốt", outcome="replicate")
+
+    gia_lang.refresh_from_db()
+    assert (gia_lang.state, gia_lang.review_outcome, gia_lang.reviewed_year) == (
+        "recognized",
+        "ineffective",
+        review.year,
+    )
+    assert AuditEntry.objects.filter(initiative=gia_lang, action="review").count() == 1
+    assert audit.verify().ok
+    public = client.get(reverse("reports:public_list")).content.decode()
+    assert "Chi bộ gần dân" in public and "Già làng giữ bình yên bản" not in public
+    with pytest.raises(WrongState, match="được nhập từ dữ liệu các năm trước"):
+        services.perform(gia_lang.pk, "commend", actor=world.leader)
