@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "reports",
+    "plans",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,12 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-overdue-tasks": {
         "task": "notifications.remind_overdue_tasks",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Units' implementing plans and periodic reports: reminders before their deadline, then
+    # overdue reminders and the committee's leaders told (plans.reminders).
+    "plans-filing-reminders": {
+        "task": "plans.remind_filings",
+        "schedule": crontab(hour=7, minute=45),
     },
     # The audit chain's nightly walk; the auditor's page shows its last outcome.
     "workflows-verify-audit": {

@@ -180,6 +180,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": _query_without_page(request),
             "bulk": tab in ("inbox", "queue"),
+            "sections": selectors.inbox_sections(request.user) if tab == "inbox" else [],
         },
     )
 
