@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.errors import NotAllowed, NotFound
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Membership, Role
 from units.selectors import memberships_of
-from workflows.access import Acting, principals
+from workflows.access import Acting, delegators_of, principals
 
 from .models import Filing, Plan, PlanState
 
@@ -118,12 +118,16 @@ def _where(subject) -> tuple:
 
 def acting(subject, user, action) -> Acting | None:
     """How `user` may do `action` to a plan or a filing now (role, scope, delegation,
-    separation of duties), or None."""
+    separation of duties), or None. The person is tried first; delegations are looked up only
+    when they cannot act themself."""
     if not _active(user) or action.barred(subject, user) is not None:
         return None
     unit, committee_id = _where(subject)
-    for person in principals(user):
-        if person is not user and action.barred(subject, person) is not None:
+    membership = _membership(user, unit=unit, committee_id=committee_id, roles=action.roles)
+    if membership is not None:
+        return Acting(user, membership)
+    for person in delegators_of(user):
+        if action.barred(subject, person) is not None:
             continue
         membership = _membership(person, unit=unit, committee_id=committee_id, roles=action.roles)
         if membership is not None:

@@ -463,6 +463,11 @@ def update_filing(filing_id: int, *, actor, meta: RequestMeta = NO_META, **field
         locked = Filing.objects.select_for_update().get(pk=filing.pk)
         if locked.state != FilingState.DRAFT:
             raise Conflict(_("Chỉ sửa được khi văn bản còn đang soạn."))
+        if "figures" in values:
+            # Figures not named keep their value (the system's, or what the unit typed before).
+            values["figures"] = {**locked.figures, **values["figures"]}
+        if "sections" in values:
+            values["sections"] = {**locked.sections, **values["sections"]}
         changes = {
             k: [jsonable(getattr(locked, k)), jsonable(v)]
             for k, v in values.items()

@@ -62,3 +62,9 @@ TASKS = [
         "expected_output": "Danh sách mô hình đăng ký",
     },
 ]
+
+
+@pytest.fixture
+def world(db) -> World:
+    """The lifecycle tests' world as it is (three units answer the first committee)."""
+    return build_world()
