@@ -21,7 +21,6 @@ from units.selectors import memberships_of, units_covered_by
 from .access import principals, visible_initiatives
 from .models import AuditEntry, Campaign, Initiative, InitiativeTask
 
-
 # Other kinds of process show their work in the task inbox (/nhiem-vu/) too: each entry is the
 # dotted path of a function `(user) -> dict | None` (heading, rows), added by its app when it
 # loads, so this app never imports theirs.

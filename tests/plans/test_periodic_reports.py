@@ -15,7 +15,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from plans import services
 from plans.models import Filing
 from tests.api.conftest import Api
 from workflows.models import AuditEntry, Initiative, Kind, State
