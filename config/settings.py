@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "reports",
+    "documents",
+    "awards",
     "plans",
 ]
 
@@ -292,6 +294,15 @@ if os.environ.get("EMAIL_FILE_PATH"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "danvankheo@localhost")
 
 # Evidence files: what a unit may attach to an initiative.
+# Digital signatures of uploaded decisions (documents.signatures): the directory of trusted
+# root certificates (PEM or DER; Vietnam's government CA roots go here), and whether to fetch
+# revocation information (OCSP/CRL) over the network.
+DOCUMENT_TRUST_ROOTS_DIR = Path(
+    os.environ.get("DOCUMENT_TRUST_ROOTS_DIR", BASE_DIR / "trust-roots")
+)
+DOCUMENT_SIGNATURE_FETCH_REVOCATION = os.environ.get(
+    "DOCUMENT_SIGNATURE_FETCH_REVOCATION", ""
+).lower() in ("1", "true", "yes", "on")
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 ATTACHMENT_EXTENSIONS = env_list(
     "ATTACHMENT_EXTENSIONS", "pdf,doc,docx,xls,xlsx,odt,ods,jpg,jpeg,png"

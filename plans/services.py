@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidData, NotAllowed, NotFound
 from core.request import NO_META, RequestMeta
+from documents.models import DocumentKind
+from documents.services import register_document
 from units.models import Role, Unit
 from units.selectors import units_covered_by
 from workflows import audit
@@ -37,7 +39,6 @@ from .models import (
     ReportingCalendar,
     ReportPeriod,
 )
-from .numbering import register_plan
 
 PLAN_FIELDS = ("title", "basis", "content", "deadline", "all_units")
 MAX_TASKS = 200
@@ -377,8 +378,14 @@ def check_issuable(plan: Plan, *, today: datetime.date) -> None:
 
 
 def allocate_number(plan: Plan, *, actor, issued_on: datetime.date) -> tuple[int, str]:
-    registered = register_plan(
-        actor=actor, issuer=plan.committee, title=plan.title, issued_on=issued_on
+    """The plan's number in its committee's register of documents ("24-KH/BDVTU"), in the
+    issuing transaction: a rollback gives the number back (documents.services)."""
+    registered = register_document(
+        actor=actor,
+        issuer=plan.committee,
+        kind=DocumentKind.PLAN,
+        title=plan.title,
+        issued_on=issued_on,
     )
     return registered.number, registered.symbol
 

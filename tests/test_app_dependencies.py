@@ -5,7 +5,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("core", "accounts", "units", "workflows", "notifications", "reports", "config")
+PACKAGES = (
+    "core",
+    "accounts",
+    "units",
+    "documents",
+    "workflows",
+    "notifications",
+    "reports",
+    "plans",
+    "config",
+)
 
 
 def _imports() -> dict[str, set[str]]:
@@ -63,4 +73,10 @@ def test_the_bottom_layers_import_no_app():
     assert edges["core"] == set()
     assert edges["units"] <= {"core"}
     assert "workflows" not in edges["notifications"], "notifications reaches into workflows"
+    # The register sits just above units, so every app that issues documents may use it.
+    assert edges["documents"] <= {"core", "units"}, edges["documents"]
+    # Plans and periodic reports build on the engine and the register; nothing builds on them
+    # but the wiring (the inbox and the messages learn of them through registration hooks).
+    assert edges["plans"] <= {"core", "units", "documents", "workflows", "notifications"}
+    assert not any("plans" in e for k, e in edges.items() if k != "config"), edges
     assert edges["config"] - {"core"} and not any("config" in e for e in edges.values())

@@ -26,7 +26,7 @@ from core.request import meta_from as _meta
 from units.models import UNIT_ROLES, Unit
 from units.selectors import visible_units
 
-from . import access, audit, exports, forms, selectors, services
+from . import access, audit, exports, forms, panels, selectors, services
 from .engine.inputs import form_class
 from .flows import InitiativeFlow
 from .lifecycle.actions import ACTIONS
@@ -390,6 +390,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if initiative.state == State.COMMENDED
             else None,
             "returned": selectors.last_return(initiative),
+            "panels": panels.render_panels(request, initiative),
         },
     )
 
