@@ -349,6 +349,11 @@ SPECTACULAR_SETTINGS = {
         "InitiativeKindEnum": "workflows.models.Kind",
         "CommendationFormEnum": "workflows.models.CommendationForm",
         "UnitKindEnum": "units.models.UnitKind",
+        "StateEnum": "workflows.models.State",
+        "PlanStateEnum": "plans.models.PlanState",
+        "FilingStateEnum": "plans.models.FilingState",
+        "FilingKindEnum": "plans.models.FilingKind",
+        "FrequencyEnum": "plans.models.Frequency",
     },
 }
 
