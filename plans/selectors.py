@@ -62,6 +62,24 @@ def standings(filings, *, today: datetime.date | None = None) -> dict:
     }
 
 
+def overview(filings) -> dict[int, dict]:
+    """{plan or period id: {"sent", "total", "overdue", "returned"}} for a dashboard, from the
+    filings given (one query)."""
+    today = timezone.localdate()
+    out: dict[int, dict] = {}
+    for filing in filings.only(
+        "plan_id", "period_id", "state", "due_on", "returned_count", "filed_late"
+    ):
+        key = filing.plan_id or filing.period_id
+        row = out.setdefault(key, {"sent": 0, "total": 0, "overdue": 0, "returned": 0})
+        row["total"] += 1
+        found = standing(filing, today=today)
+        row["sent"] += found in ("on_time", "late", "returned_refiled")
+        row["overdue"] += found == "overdue"
+        row["returned"] += found == "returned"
+    return out
+
+
 def plan_standing(plan: Plan) -> dict:
     return standings(plan.filings.select_related("unit").order_by("unit__path"))
 

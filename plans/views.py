@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -51,9 +52,20 @@ def _put_errors(form, exc: DomainError) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     plans = list(access.visible_plans(user).order_by("-created")[:100])
+    committees = access.committees_of(user, roles=access.COMMITTEE_SIDE)
+    periods = list(selectors.visible_periods(user)[:50])
+    # The committee's dashboard: how many units have sent, how many are overdue or returned.
+    board = selectors.overview(
+        Filing.objects.filter(committee_id__in=committees).filter(
+            Q(plan__in=[p.pk for p in plans]) | Q(period__in=[p.pk for p in periods])
+        )
+    )
+    for item in plans:
+        item.board = board.get(item.pk) if item.committee_id in committees else None
     mine = list(
         access.visible_filings(user)
         .exclude(committee_id__in=access.committees_of(user, roles=access.COMMITTEE_SIDE))
+        .filter(state__in=[FilingState.DRAFT, FilingState.SIGNING, FilingState.SENT])
         .order_by("state", "due_on")[:200]
     )
     return render(
@@ -63,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "plans": plans,
             "filings": mine,
             "can_draft": bool(access.committees_of(user, roles=DRAFTERS)),
-            "periods": list(selectors.visible_periods(user)[:50]),
+            "periods": [(p, board.get(p.pk)) for p in periods],
         },
     )
 

@@ -321,6 +321,8 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": State.choices,
             "query": _query_without_page(request),
+            # What other kinds of process wait for (the unit's plans and reports, with deadlines).
+            "sections": selectors.inbox_sections(request.user),
         },
     )
 
@@ -581,6 +583,8 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "states": State.choices,
             "query": _query_without_page(request),
+            # What other kinds of process wait for (the unit's plans and reports, with deadlines).
+            "sections": selectors.inbox_sections(request.user),
         },
     )
 

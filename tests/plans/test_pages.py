@@ -170,6 +170,9 @@ def test_calendar_period_and_a_report_written_on_its_page(world):
     html = staff.get("/nhiem-vu/").content.decode()
     assert "Kế hoạch và báo cáo định kỳ" in html and period.label in html
     assert "badge-overdue" in html
+    # So does the unit's dashboard, and the committee's shows who is overdue.
+    assert period.label in staff.get("/don-vi/").content.decode()
+    assert "quá hạn 3" in client_for(world.reviewer).get("/ke-hoach/").content.decode()
 
 
 def test_a_substitute_signs_for_the_head_on_leave_and_the_trail_says_so(world):

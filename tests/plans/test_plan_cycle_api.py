@@ -192,6 +192,9 @@ def test_a_plan_to_twenty_units_15_on_time_3_late_2_returned(pw):
     ):
         assert f'data-standing-count="{label}">{count}<' in html, label
 
+    # The committee's dashboard says the same in one line.
+    assert "đã gửi 20/20" in page.get("/ke-hoach/").content.decode()
+
     # The audit trail has each step, in order, and the chain holds.
     steps = list(
         AuditEntry.objects.filter(subject_type="plan", subject_id=plan_id)
