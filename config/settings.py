@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Units' implementing plans and periodic reports: reminders before their deadline, then
     # overdue reminders and the committee's leaders told (plans.reminders).
+    # Each reporting calendar opens its month's (quarter's, …) period on its first day.
+    "plans-open-periods": {
+        "task": "plans.open_current_periods",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "plans-filing-reminders": {
         "task": "plans.remind_filings",
         "schedule": crontab(hour=7, minute=45),

@@ -661,6 +661,12 @@ def open_period(
         (Role.COMMITTEE_REVIEWER, Role.COMMITTEE_LEADER),
         _("Chỉ chuyên viên, lãnh đạo Ban mới mở kỳ báo cáo."),
     )
+    return _open_period(found, actor=actor, frequency=frequency, index=index, meta=meta)
+
+
+def _open_period(
+    found: ReportingCalendar, *, actor, frequency: str, index: int, meta: RequestMeta = NO_META
+) -> ReportPeriod:
     if frequency not in Frequency.values:
         raise InvalidData(field_errors={"frequency": [_("Loại kỳ báo cáo không hợp lệ.")]})
     day = found.due_day(frequency)
@@ -717,6 +723,28 @@ def open_period(
     except IntegrityError:
         raise Conflict(_("Kỳ báo cáo này đã được mở.")) from None
     return period
+
+
+def open_current_periods(*, today: datetime.date | None = None) -> list[ReportPeriod]:
+    """Celery beat, daily: each calendar of this year opens, on its first day, every period of
+    a kind it asks for (the month, the quarter, …) that is not open yet, in the name of whoever
+    set the calendar. Returns the periods opened by this run."""
+    today = today or timezone.localdate()
+    opened = []
+    for found in ReportingCalendar.objects.filter(year=today.year).select_related("committee"):
+        for frequency in Frequency.values:
+            if found.due_day(frequency) is None:
+                continue
+            index = (today.month - 1) // MONTHS[frequency] + 1
+            if found.periods.filter(frequency=frequency, index=index).exists():
+                continue
+            try:
+                opened.append(
+                    _open_period(found, actor=found.created_by, frequency=frequency, index=index)
+                )
+            except Conflict:
+                continue  # another run opened it first
+    return opened
 
 
 def file_size_limit_mb() -> float:

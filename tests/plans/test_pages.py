@@ -205,3 +205,18 @@ def test_a_substitute_signs_for_the_head_on_leave_and_the_trail_says_so(world):
     english.cookies.load({"django_language": "en"})
     html = english.get(f"/ke-hoach/{plan.pk}/").content.decode()
     assert "Task table" in html and "Sent on time" in html
+
+
+def test_beat_opens_each_period_of_the_calendar_once_on_its_first_day(world):
+    year = timezone.localdate().year
+    services.set_calendar(
+        actor=world.leader, committee=world.units["bdv"], year=year, monthly_day=5, quarterly_day=10
+    )
+    opened = services.open_current_periods(today=datetime.date(year, 5, 1))
+    assert sorted((p.frequency, p.index, p.due_on) for p in opened) == [
+        ("month", 5, datetime.date(year, 6, 5)),
+        ("quarter", 2, datetime.date(year, 7, 10)),
+    ]
+    assert Filing.objects.filter(period__in=opened).count() == 2 * 3  # three units in scope
+    assert services.open_current_periods(today=datetime.date(year, 5, 2)) == []
+    assert all(p.opened_by_id == world.leader.pk for p in opened)

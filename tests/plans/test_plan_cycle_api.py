@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from core.errors import InvalidData
+from notifications.messages import render
 from notifications.models import Outbox, ReminderLog
 from plans import services
 from plans.models import Filing, Plan, PlanState
@@ -106,7 +107,13 @@ def test_a_plan_to_twenty_units_15_on_time_3_late_2_returned(pw):
     assert r.json()["count"] == 1
     own = r.json()["results"][0]
     assert own["available_actions"] == ["submit"]
-    assert Outbox.objects.filter(event="plan_issue", recipient=world.s01).exists()
+    told = Outbox.objects.get(event="plan_issue", recipient=world.s01)
+    message = render(told, "vi")
+    assert message.url == f"/ke-hoach/{plan_id}/"
+    assert (
+        message.title == f"Kế hoạch mới của Ban: Kế hoạch số {issued['symbol']}: {issued['title']}"
+    )
+    assert in_days(10).strftime("%d/%m/%Y") in message.body
 
     by_code = {f.unit.code: f for f in filings}
     late_codes = ["S15", "S16", "S17"]
@@ -158,7 +165,9 @@ def test_a_plan_to_twenty_units_15_on_time_3_late_2_returned(pw):
     assert late_unit_people <= set(
         Outbox.objects.filter(event="filing_overdue").values_list("recipient_id", flat=True)
     )
-    assert Outbox.objects.filter(event="filing_escalation", recipient=world.leader).count() == 3
+    escalations = Outbox.objects.filter(event="filing_escalation", recipient=world.leader)
+    assert escalations.count() == 3
+    assert render(escalations.first(), "en").title.startswith("A unit is late: ")
     assert ReminderLog.objects.filter(threshold__startswith="filing:").count() == 9
 
     # The three late units file after the deadline.
