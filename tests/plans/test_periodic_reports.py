@@ -184,7 +184,8 @@ def test_three_monthly_reports_prefilled_submitted_compiled_and_read_back(world)
             figures=snn_figures,
             text=f"Tháng {month}: tổ chức hội nghị",
         )
-        _report(world, filings["SYT"].pk, world.other_staff, world.other_head)
+        # Text a spreadsheet would run as a formula stays text in the .xlsx.
+        _report(world, filings["SYT"].pk, world.other_staff, world.other_head, text="=1+2 hội nghị")
         if month == 5:
             r = reviewer.post(
                 f"/filings/{filings['SYT'].pk}/actions/return", {"comment": "Thiếu số liệu"}
@@ -249,9 +250,9 @@ def test_three_monthly_reports_prefilled_submitted_compiled_and_read_back(world)
     snn_xlsx = next(row for row in rows if row[0] == "Sở Nông nghiệp")
     assert snn_xlsx[2:8] == [0, 0, 1, 0, 125, 5_000_000]
     sections = book.worksheets[1]
-    assert ["Sở Nông nghiệp", "Tháng 6: tổ chức hội nghị", "Không"] in [
-        [c.value for c in row] for row in sections.iter_rows()
-    ]
+    section_rows = [[c.value for c in row] for row in sections.iter_rows()]
+    assert ["Sở Nông nghiệp", "Tháng 6: tổ chức hội nghị", "Không"] in section_rows
+    assert ["Sở Y tế", "'=1+2 hội nghị", "Không"] in section_rows
 
     # .docx (through the page), read back.
     page = Client()
