@@ -14,6 +14,7 @@ from workflows import audit
 from workflows.models import AuditEntry
 
 from .test_journeys import nav
+from .test_phone_and_a11y import accessible
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -37,7 +38,7 @@ def open_from_inbox(s, text: str) -> None:
     section.get_by_role("row").filter(has_text=text).get_by_role("link", name="Xử lý").click()
 
 
-def test_a_committee_plan_is_issued_filed_signed_and_accepted(e2e_world, login):
+def test_a_committee_plan_is_issued_filed_signed_and_accepted(e2e_world, login, axe):
     import datetime
 
     from django.utils import timezone
@@ -59,6 +60,7 @@ def test_a_committee_plan_is_issued_filed_signed_and_accepted(e2e_world, login):
     page.get_by_label("Sở Y tế", exact=True).check()
     page.get_by_role("button", name="Lưu dự thảo").click()  # an empty task table
     expect(page.locator("#tasks_error")).to_have_text("Bảng nhiệm vụ cần ít nhất một dòng.")
+    accessible(page, axe)  # the form with its task table, errors shown
     page.get_by_label("Nội dung công việc, dòng 1").fill(TASK)
     page.get_by_label("Đơn vị chủ trì, dòng 1").select_option(label="Ban Dân vận Tỉnh ủy A")
     page.locator("input[name=tasks-0-ongoing]").check()
@@ -91,6 +93,7 @@ def test_a_committee_plan_is_issued_filed_signed_and_accepted(e2e_world, login):
     expect(row).to_contain_text(deadline.strftime("%d/%m/%Y"))
     expect(row).to_contain_text("Soạn và trình thủ trưởng ký")
     staff.shot("plans-02-inbox")
+    accessible(staff.page, axe)
     row.get_by_role("link", name="Xử lý").click()
     staff.page.get_by_label("Nội dung", exact=True).fill(
         "Sở Nông nghiệp tổ chức quán triệt trong tháng 4."
@@ -118,6 +121,7 @@ def test_a_committee_plan_is_issued_filed_signed_and_accepted(e2e_world, login):
     expect(reviewer.page.get_by_text("Gửi đúng hạn: 1")).to_be_visible()
     expect(reviewer.page.get_by_text("Chưa gửi, còn hạn: 1")).to_be_visible()
     reviewer.shot("plans-03-standing")
+    accessible(reviewer.page, axe)
 
     filing_steps = list(
         AuditEntry.objects.filter(subject_type="filing")
