@@ -220,3 +220,30 @@ def test_beat_opens_each_period_of_the_calendar_once_on_its_first_day(world):
     assert Filing.objects.filter(period__in=opened).count() == 2 * 3  # three units in scope
     assert services.open_current_periods(today=datetime.date(year, 5, 2)) == []
     assert all(p.opened_by_id == world.leader.pk for p in opened)
+
+
+def test_admin_lists_through_the_access_rule_and_acts_through_the_door(world):
+    plan = services.create_plan(
+        actor=world.reviewer,
+        committee=world.units["bdv"],
+        title="Kế hoạch tuyên truyền Quý IV",
+        deadline=in_days(5),
+        tasks=[{"content": "Việc 1", "ongoing": True}],
+        targets=[world.units["dept"].pk],
+    )
+    world.leader.is_staff = True
+    world.leader.save(update_fields=["is_staff"])
+    world.b_leader.is_staff = True
+    world.b_leader.save(update_fields=["is_staff"])
+    admin = client_for(world.leader)
+    assert admin.get("/admin/plans/plan/").status_code == 200
+    assert plan.title in admin.get("/admin/plans/plan/").content.decode()
+    assert plan.title not in client_for(world.b_leader).get("/admin/plans/plan/").content.decode()
+    services.perform_plan(plan.pk, "submit", actor=world.reviewer)
+    r = admin.post(
+        "/admin/plans/plan/", {"action": "door_issue", "_selected_action": [str(plan.pk)]}
+    )
+    assert r.status_code == 302
+    assert Plan.objects.get().state == "issued"
+    assert AuditEntry.objects.filter(subject_type="plan", action="issue").count() == 1
+    assert admin.get("/admin/plans/filing/").status_code == 200
