@@ -6,12 +6,13 @@ from __future__ import annotations
 import segno
 from fpdf.enums import XPos, YPos
 
+from documents.headers import issuer_lines
 from documents.layout import clean, date_line
 from documents.models import profile_of
 from documents.pdf import FONT, Pdf
 from workflows.models import Form, Initiative
 
-from .documents import MOVEMENT, certificate_date, issuer_lines, public_url
+from .documents import MOVEMENT, certificate_date, public_url
 
 RED = (170, 20, 20)
 

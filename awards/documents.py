@@ -9,23 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from core.numbers import format_points
-from documents.layout import (
-    STATE_NATIONAL,
-    Appendix,
-    Document,
-    Header,
-    Para,
-    Signature,
-    Table,
-    date_line,
-)
-from documents.models import (
-    KIND_ABBREVIATION,
-    DocumentKind,
-    issuer_is_state_body,
-    issuer_symbol,
-    profile_of,
-)
+from documents.headers import header_for, issuer_lines
+from documents.layout import Appendix, Document, Header, Para, Signature, Table
+from documents.models import KIND_ABBREVIATION, DocumentKind, issuer_is_state_body, issuer_symbol
 from workflows.models import Form, Initiative
 
 from .models import Award, AwardKind
@@ -35,15 +21,6 @@ MOVEMENT = "“Dân vận khéo”"
 
 def _upper(text: str) -> str:
     return (text or "").upper()
-
-
-def issuer_lines(committee) -> tuple[str, str]:
-    """The issuing body's two header lines: the body above it and its own name."""
-    profile = profile_of(committee)
-    parent = profile.parent_body if profile and profile.parent_body else ""
-    if not parent and committee.depth > 1:
-        parent = committee.get_parent().name
-    return _upper(parent), _upper(committee.name)
 
 
 def document_kind(award: Award) -> str:
@@ -62,35 +39,18 @@ def number_line(award: Award) -> str:
     return f"Số        -{abbreviation}/{symbol}"
 
 
-def _place(committee) -> str:
-    profile = profile_of(committee)
-    return profile.place if profile and profile.place else ""
-
-
-def _date_text(award: Award) -> str:
-    place = _place(award.campaign.committee)
-    if award.registered_id:
-        return date_line(place, award.registered.issued_on)
-    prefix = f"{place}, " if place else ""
-    return f"{prefix}ngày      tháng      năm {award.campaign.year}"
-
-
 def _short_date(award: Award) -> str:
     return award.registered.issued_on.strftime("%d/%m/%Y") if award.registered_id else "…"
 
 
 def _header(award: Award) -> Header:
-    committee = award.campaign.committee
-    parent, name = issuer_lines(committee)
-    header = Header(
-        issuer_name=name,
-        parent_body=parent,
+    registered = award.registered if award.registered_id else None
+    return header_for(
+        award.campaign.committee,
         number=number_line(award),
-        place_date=_date_text(award),
+        day=registered.issued_on if registered else None,
+        year=award.campaign.year,
     )
-    if issuer_is_state_body(committee):
-        header.national = STATE_NATIONAL
-    return header
 
 
 def _signature(award: Award) -> Signature:

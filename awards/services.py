@@ -9,7 +9,7 @@ import os
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, InvalidData, NotAllowed, NotFound
@@ -271,15 +271,18 @@ def record_award(
     award.signed_file.save(original, ContentFile(data), save=False)
     award.signed_name = original
     award.signature_verdict = verification.verdict
-    award.signature_summary = verification.summary()[:500]
     award.signature_details = verification.as_data()
     reg = award.registered
-    comment = _("%(kind)s số %(number)s ngày %(date)s — %(signature)s") % {
-        "kind": "Quyết định" if award.kind == AwardKind.RECOGNITION else "Tờ trình",
-        "number": reg.symbol,
-        "date": reg.issued_on.strftime("%d/%m/%Y"),
-        "signature": award.signature_summary,
-    }
+    # What is stored (the summary, the timeline's comment) is the committee's record: in
+    # Vietnamese, whatever language the person's screen is in.
+    with translation.override("vi"):
+        award.signature_summary = verification.summary()[:500]
+        comment = _("%(kind)s số %(number)s ngày %(date)s — %(signature)s") % {
+            "kind": "Quyết định" if award.kind == AwardKind.RECOGNITION else "Tờ trình",
+            "number": reg.symbol,
+            "date": reg.issued_on.strftime("%d/%m/%Y"),
+            "signature": award.signature_summary,
+        }
     signer = award.signer_name or verification.signer or actor.get_full_name() or str(actor)
     for item in selectors.award_items(award):
         initiative = item.initiative

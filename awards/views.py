@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, InvalidData, NotAllowed
 from core.files import serve_file
 from core.http import refuse_as_http
 from core.request import meta_from
@@ -172,12 +172,13 @@ def award_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_POST
 def award_issue(request: HttpRequest, pk: int) -> HttpResponse:
     award = _award_or_404(request, pk)
+    raw = (request.POST.get("issued_on") or "").strip()
     try:
+        issued_on = parse_date(raw)
+        if raw and issued_on is None:
+            raise InvalidData(_("Ngày ban hành không hợp lệ (dd/mm/yyyy)."))
         services.issue_award(
-            award.pk,
-            actor=request.user,
-            issued_on=parse_date(request.POST.get("issued_on")),
-            meta=meta_from(request),
+            award.pk, actor=request.user, issued_on=issued_on, meta=meta_from(request)
         )
     except DomainError as exc:
         status = _refuse(exc)

@@ -20,7 +20,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.routers import SimpleRouter
 
 from accounts import api as accounts_api
+from awards import api as awards_api
 from core.api import not_found
+from documents import api as documents_api
 from notifications import api as notifications_api
 from plans import api as plans_api
 from reports.api import committee_report
@@ -37,6 +39,7 @@ router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("filings", plans_api.FilingViewSet, basename="filing")
 router.register("report-calendars", plans_api.CalendarViewSet, basename="report-calendar")
 router.register("report-periods", plans_api.PeriodViewSet, basename="report-period")
+router.register("awards", awards_api.AwardViewSet, basename="award")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")
 
 
@@ -88,6 +91,12 @@ urlpatterns = [
     path("auth/tokens/<int:pk>", accounts_api.revoke_my_token, name="token-revoke"),
     path("me", accounts_api.me, name="me"),
     path("reports/committee", committee_report, name="committee-report"),
+    path("documents/register", documents_api.register, name="document-register"),
+    path(
+        "initiatives/<int:pk>/certificate",
+        awards_api.initiative_certificate,
+        name="initiative-certificate",
+    ),
     *router.urls,
     # Everything else, a path with a newline (%0A) included: 404 in the error shape.
     re_path(r"^[\s\S]*$", not_found),

@@ -359,6 +359,8 @@ SPECTACULAR_SETTINGS = {
         "FilingStateEnum": "plans.models.FilingState",
         "FilingKindEnum": "plans.models.FilingKind",
         "FrequencyEnum": "plans.models.Frequency",
+        "AwardKindEnum": "awards.models.AwardKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
     },
 }
 

@@ -45,6 +45,9 @@ class Para:
 
 @dataclass
 class Table:
+    """A bordered table with a heading row (repeated on each page). A row of one cell spans
+    every column (a group heading, as in seed 002's form)."""
+
     columns: list[str]
     rows: list[list[str]]
     widths: list[float]  # relative

@@ -107,6 +107,9 @@ class Pdf(FPDF):
                 header.cell(clean(name), align="C")
             for values in block.rows:
                 row = table.row()
+                if len(values) == 1 and len(block.columns) > 1:
+                    row.cell(clean(values[0]), colspan=len(block.columns), align="L")
+                    continue
                 for value in values:
                     row.cell(clean(value))
         self.ln(2)

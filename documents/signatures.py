@@ -11,9 +11,11 @@ server often has no way out)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,6 +159,18 @@ def _signer_name(cert) -> str:
 
 
 def verify_pdf(data: bytes, *, roots: list | None = None) -> Verification:
+    """Check every digital signature of a PDF (see _verify). pyHanko's synchronous validation
+    starts an event loop of its own: where one already runs in this thread (an async caller),
+    it runs in a worker thread instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _verify(data, roots)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_verify, data, roots).result()
+
+
+def _verify(data: bytes, roots: list | None) -> Verification:
     """Check every digital signature of a PDF. The verdict is the worst of its signatures:
     ALTERED when any signed byte changed or the file was changed after signing in a way the
     signature does not allow; UNTRUSTED when a signer does not chain to a configured root."""

@@ -180,6 +180,10 @@ def _table(word, block: Table, *, usable_mm: float) -> None:
     tr_pr.append(repeat)
     for values in block.rows:
         cells = table.add_row().cells
+        if len(values) == 1 and len(cells) > 1:
+            merged = cells[0].merge(cells[-1])
+            _cell_line(merged, values[0], bold=True, size=size, align="left")
+            continue
         for i, value in enumerate(values):
             cells[i].width = widths[i]
             _cell_line(cells[i], value, size=size, align=block.column_align(i))

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -24,17 +25,19 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError as WorkflowError
 from core.files import serve_file
 from core.parsing import clean_text, parse_int
+from documents import pdf, word
 from units.models import Unit
 from units.services import ImportRejected
 from workflows.models import Field, State
 
-from . import exports, jobs, selectors, services
+from . import documents, exports, jobs, selectors, services
 from .charts import bar_chart
 from .forms import FormImport, ReplicateForm
 from .models import ExportJob
 from .tasks import run_export
 
 PUBLIC_PAGE_SIZE = 20
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _int(value) -> int | None:
@@ -98,6 +101,37 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_print(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_print.html", _report_context(request))
+
+
+def _document_response(document, fmt: str, name: str) -> HttpResponse:
+    if fmt == "docx":
+        body, content_type = word.render(document), DOCX_CONTENT_TYPE
+    elif fmt == "pdf":
+        body, content_type = pdf.render(document), "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_document(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The printed report as a real PDF, or as Word, for the same committee and period."""
+    committee, _committees = _committee(request)
+    # The committee's paper: its labels in Vietnamese whatever the screen's language.
+    with translation.override("vi"):
+        period = selectors.period_from_query(request.GET)
+        report = selectors.committee_report(committee, period.start, period.end)
+        document = documents.report_document(
+            report,
+            period_label=str(period.label),
+            period_range=f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}",
+            year=period.end.year,
+        )
+    name = f"bao-cao-{slugify(committee.code) or committee.pk}-{period.end:%Y%m%d}"
+    return _document_response(document, fmt, name)
 
 
 @login_required
@@ -194,13 +228,39 @@ def form_xlsx(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
 def form_print(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     unit = _form_unit(request, unit_id)
     rows = selectors.registration_rows([unit], year)
-    return _render_form(request, [(unit, rows[unit.pk])], year)
+    downloads = {
+        fmt: reverse("reports:form_document", args=[unit.pk, year, fmt]) for fmt in ("pdf", "docx")
+    }
+    return _render_form(request, [(unit, rows[unit.pk])], year, downloads)
 
 
-def _render_form(request: HttpRequest, sheets, year: int) -> HttpResponse:
+@login_required
+def form_document(request: HttpRequest, unit_id: int, year: int, fmt: str) -> HttpResponse:
+    unit = _form_unit(request, unit_id)
+    rows = selectors.registration_rows([unit], year)
+    document = documents.registration_form_document([(unit, rows[unit.pk])], year)
+    return _document_response(document, fmt, f"bieu-dang-ky-{slugify(unit.code) or unit.pk}-{year}")
+
+
+@login_required
+def committee_form_document(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    committee, _committees = _committee(request)
+    units = jobs.committee_form_units(committee, year)
+    rows = selectors.registration_rows(units, year)
+    document = documents.registration_form_document([(u, rows[u.pk]) for u in units], year)
+    name = f"bieu-dang-ky-{slugify(committee.code) or committee.pk}-{year}"
+    return _document_response(document, fmt, name)
+
+
+def _render_form(request: HttpRequest, sheets, year: int, downloads: dict) -> HttpResponse:
     # The provincial paper form: Vietnamese whatever the reader's language, like the .xlsx.
     with translation.override("vi"):
-        return render(request, "reports/form_print.html", _form_context(sheets, year))
+        context = {
+            **_form_context(sheets, year),
+            "pdf_url": downloads["pdf"],
+            "docx_url": downloads["docx"],
+        }
+        return render(request, "reports/form_print.html", context)
 
 
 def _form_context(sheets, year: int) -> dict:
@@ -266,7 +326,12 @@ def committee_form_print(request: HttpRequest, year: int) -> HttpResponse:
     committee, _committees = _committee(request)
     units = jobs.committee_form_units(committee, year)
     rows = selectors.registration_rows(units, year)
-    return _render_form(request, [(unit, rows[unit.pk]) for unit in units], year)
+    downloads = {
+        fmt: reverse("reports:committee_form_document", args=[year, fmt])
+        + f"?committee={committee.pk}"
+        for fmt in ("pdf", "docx")
+    }
+    return _render_form(request, [(unit, rows[unit.pk]) for unit in units], year, downloads)
 
 
 @login_required

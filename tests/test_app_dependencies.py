@@ -14,6 +14,7 @@ PACKAGES = (
     "notifications",
     "reports",
     "plans",
+    "awards",
     "config",
 )
 
@@ -79,4 +80,5 @@ def test_the_bottom_layers_import_no_app():
     # but the wiring (the inbox and the messages learn of them through registration hooks).
     assert edges["plans"] <= {"core", "units", "documents", "workflows", "notifications"}
     assert not any("plans" in e for k, e in edges.items() if k != "config"), edges
+    assert "awards" not in edges["workflows"], "workflows reaches into awards (use panels)"
     assert edges["config"] - {"core"} and not any("config" in e for e in edges.values())

@@ -130,6 +130,7 @@ APPS = (
     "workflows",
     "notifications",
     "reports",
+    "awards",
 )
 
 

@@ -56,6 +56,9 @@ def test_twelve_scored_models_end_in_one_signed_decision_and_their_certificates(
     assert response.status_code == 302 and response["Location"] == award.get_absolute_url()
     chosen = [*good, weak[0]]
 
+    bad_date = client.post(reverse("awards:issue", args=[award.pk]), {"issued_on": "31/02/2026"})
+    assert bad_date.status_code == 400
+    assert "Ngày ban hành không hợp lệ" in bad_date.content.decode()
     issued_on = datetime.date(world.year, 10, 15)
     assert (
         client.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,13 @@ def make_authority(*, root_name: str = "Test Root CA", signer: str = "Nguyễn V
 
 
 def sign_pdf(data: bytes, authority: Authority, *, field: str = "Signature1") -> bytes:
+    """pyHanko's synchronous signer runs its own event loop: in a thread of its own, so that
+    it also works beside Playwright's loop in the browser tests."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign_pdf, data, authority, field).result()
+
+
+def _sign_pdf(data: bytes, authority: Authority, field: str) -> bytes:
     from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
