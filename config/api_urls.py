@@ -24,6 +24,7 @@ from awards import api as awards_api
 from core.api import not_found
 from documents import api as documents_api
 from notifications import api as notifications_api
+from plans import api as plans_api
 from reports.api import committee_report
 from units import api as units_api
 from workflows import api as workflows_api
@@ -35,6 +36,10 @@ router.register("initiatives", workflows_api.InitiativeViewSet, basename="initia
 router.register("tasks", workflows_api.TaskViewSet, basename="task")
 router.register("audit", workflows_api.AuditViewSet, basename="audit")
 router.register("campaigns", workflows_api.CampaignViewSet, basename="campaign")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("filings", plans_api.FilingViewSet, basename="filing")
+router.register("report-calendars", plans_api.CalendarViewSet, basename="report-calendar")
+router.register("report-periods", plans_api.PeriodViewSet, basename="report-period")
 router.register("awards", awards_api.AwardViewSet, basename="award")
 router.register("reviews", level_api.AnnualReviewViewSet, basename="annual-review")
 router.register("notifications", notifications_api.NotificationViewSet, basename="notification")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "awards",
     "ops",
     "django_prometheus",
+    "plans",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.remind_nominations",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Units' implementing plans and periodic reports: reminders before their deadline, then
+    # overdue reminders and the committee's leaders told (plans.reminders).
+    # Each reporting calendar opens its month's (quarter's, …) period on its first day.
+    "plans-open-periods": {
+        "task": "plans.open_current_periods",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "plans-filing-reminders": {
+        "task": "plans.remind_filings",
+        "schedule": crontab(hour=7, minute=50),
+    },
     # The audit chain's nightly walk; the auditor's page shows its last outcome.
     "workflows-verify-audit": {
         "task": "workflows.verify_audit",
@@ -396,6 +408,11 @@ SPECTACULAR_SETTINGS = {
         "InitiativeKindEnum": "workflows.models.Kind",
         "CommendationFormEnum": "workflows.models.CommendationForm",
         "UnitKindEnum": "units.models.UnitKind",
+        "StateEnum": "workflows.models.State",
+        "PlanStateEnum": "plans.models.PlanState",
+        "FilingStateEnum": "plans.models.FilingState",
+        "FilingKindEnum": "plans.models.FilingKind",
+        "FrequencyEnum": "plans.models.Frequency",
         "AwardKindEnum": "awards.models.AwardKind",
         "DocumentKindEnum": "documents.models.DocumentKind",
         "ReviewOutcomeEnum": "workflows.models.ReviewOutcome",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("plans.urls")),
     path("", include("awards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),

@@ -53,6 +53,20 @@ COMMENT = _("Ý kiến: %(comment)s")
 def register_sentences(sentences: dict) -> None:
     """Another app's events and their sentences (lazy, translated when rendered)."""
     SENTENCES.update(sentences)
+
+
+def register_titles(titles: dict) -> None:
+    """Another app's reasons for telling someone and their titles."""
+    TITLES.update(titles)
+
+
+# Subject type → a function giving the site-relative link of an outbox row about it; other
+# kinds of process (plans, filings) register theirs when their app loads.
+URLS: dict = {}
+
+
+def register_urls(urls: dict) -> None:
+    URLS.update(urls)
 OPEN = _("Xem: %(url)s")
 
 
@@ -75,6 +89,8 @@ def url_for(row: Outbox) -> str:
             return reverse("workflows:levels")
         if row.subject_type == "campaign":
             return reverse("workflows:initiative_list")
+        if row.subject_type in URLS:
+            return URLS[row.subject_type](row)
     except NoReverseMatch:
         return ""
     return ""

@@ -13,6 +13,7 @@ PACKAGES = (
     "workflows",
     "notifications",
     "reports",
+    "plans",
     "awards",
     "ops",
     "config",
@@ -76,6 +77,10 @@ def test_the_bottom_layers_import_no_app():
     assert "workflows" not in edges["notifications"], "notifications reaches into workflows"
     # The register sits just above units, so every app that issues documents may use it.
     assert edges["documents"] <= {"core", "units"}, edges["documents"]
+    # Plans and periodic reports build on the engine and the register; nothing builds on them
+    # but the wiring (the inbox and the messages learn of them through registration hooks).
+    assert edges["plans"] <= {"core", "units", "documents", "workflows", "notifications"}
+    assert not any("plans" in e for k, e in edges.items() if k != "config"), edges
     assert "awards" not in edges["workflows"], "workflows reaches into awards (use panels)"
     # ops reads the others (health, metrics, backups); nothing but config wires it in.
     assert not any("ops" in deps for name, deps in edges.items() if name != "config")

@@ -21,6 +21,18 @@ from units.selectors import memberships_of, units_covered_by
 from .access import principals, visible_initiatives
 from .models import AuditEntry, Campaign, Initiative, InitiativeTask
 
+# Other kinds of process show their work in the task inbox (/nhiem-vu/) too: each entry is the
+# dotted path of a function `(user) -> dict | None` (heading, rows), added by its app when it
+# loads, so this app never imports theirs.
+INBOX_SECTIONS: list[str] = []
+
+
+def inbox_sections(user) -> list[dict]:
+    from django.utils.module_loading import import_string
+
+    found = (import_string(path)(user) for path in INBOX_SECTIONS)
+    return [section for section in found if section]
+
 
 def _task_list() -> QuerySet[InitiativeTask]:
     return InitiativeTask.objects.select_related(

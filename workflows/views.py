@@ -189,6 +189,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": _query_without_page(request),
             "bulk": tab in ("inbox", "queue"),
+            "sections": selectors.inbox_sections(request.user) if tab == "inbox" else [],
         },
     )
 
@@ -329,6 +330,8 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": State.choices,
             "query": _query_without_page(request),
+            # What other kinds of process wait for (the unit's plans and reports, with deadlines).
+            "sections": selectors.inbox_sections(request.user),
         },
     )
 
@@ -606,6 +609,8 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "states": State.choices,
             "query": _query_without_page(request),
+            # What other kinds of process wait for (the unit's plans and reports, with deadlines).
+            "sections": selectors.inbox_sections(request.user),
         },
     )
 

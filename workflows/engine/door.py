@@ -116,7 +116,7 @@ def _perform(kind, subject_id, action, actor, comment, meta, data):
     messages = [m for m in kind.messages(ctx) if m.recipient_id != actor.pk]
     if messages or action.told:
         enqueue(
-            event=action.name,
+            event=kind.event(action),
             subject_type=kind.name,
             subject_id=subject.pk,
             messages=messages,

@@ -47,6 +47,11 @@ class ProcessKind:
         """After the transition: complete the task, open the next ones."""
 
     # ---- Who is told, and what their message carries
+    def event(self, action) -> str:
+        """The outbox event (and so the sentence) of an action; kinds whose action names repeat
+        another kind's ("submit") prefix them."""
+        return action.name
+
     def messages(self, ctx: Context) -> list:
         return []
 
