@@ -77,8 +77,9 @@ def _log(task_id: str = "", task=None, state: str | None = None, **_) -> None:
 # --- exactly one beat ---------------------------------------------------------------------
 # Two beats would run every periodic job twice (two sweeps are harmless, two digests are not).
 # A starting beat takes a lock in the broker's Redis (SET NX with an expiry) and keeps renewing
-# it; a second beat finds it taken and stops with an error. If the host of the beat dies, the
-# lock expires after BEAT_LOCK_SECONDS and a beat started elsewhere takes over.
+# it; a second beat finds it taken and waits, running nothing, until the lock is free. If the
+# beat dies (even by SIGKILL, leaving its lock behind), the lock expires after BEAT_LOCK_SECONDS
+# and the waiting one, or a restarted `worker -B`, takes over: one beat runs, never none.
 BEAT_LOCK_KEY = "dvk:beat:lock"
 _beat_lock: dict = {}
 
@@ -103,10 +104,15 @@ def _take_beat_lock(sender=None, **_) -> None:
         return
     ttl_ms = int(settings.BEAT_LOCK_SECONDS * 1000)
     value = _beat_lock_value()
-    if not client.set(BEAT_LOCK_KEY, value, nx=True, px=ttl_ms):
-        holder = (client.get(BEAT_LOCK_KEY) or b"?").decode()
-        beat_log.error("another beat is running (%s): this one stops", holder)
-        raise SystemExit(f"another celery beat holds {BEAT_LOCK_KEY} ({holder})")
+    import time
+
+    told = False
+    while not client.set(BEAT_LOCK_KEY, value, nx=True, px=ttl_ms):
+        if not told:
+            holder = (client.get(BEAT_LOCK_KEY) or b"?").decode()
+            beat_log.error("another beat is running (%s): this one waits", holder)
+            told = True
+        time.sleep(min(1.0, ttl_ms / 3000))
     beat_log.warning("this beat holds %s (%s)", BEAT_LOCK_KEY, value)
     stop = threading.Event()
 

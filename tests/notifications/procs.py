@@ -111,6 +111,9 @@ class Worker:
             "NOTIFICATIONS_SWEEP_EVERY_SECONDS": "1",
             "NOTIFICATIONS_SWEEP_DELAY_SECONDS": "1",
             "NOTIFICATIONS_CLAIM_LEASE_SECONDS": "3",
+            # A SIGKILLed worker's embedded beat leaves its lock behind: the restarted one's
+            # beat waits this long for it (ops/celery.py) before it sweeps.
+            "BEAT_LOCK_SECONDS": "4",
             "LOG_LEVEL": "WARNING",
             **self.extra_env,
         }

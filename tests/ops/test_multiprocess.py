@@ -251,11 +251,26 @@ def test_two_web_processes_two_workers_and_beat_give_what_one_process_gives(
             interval=0.3,
             what="the beat to take its lock",
         )
-        # A second beat is refused: exactly one in the deployment.
-        second = subprocess.run(
-            beat_args, cwd=ROOT, env=beat_env, capture_output=True, text=True, timeout=60
-        )
-        assert second.returncode != 0 and "another beat is running" in second.stderr + second.stdout
+        # A second beat waits without running anything while the first holds the lock:
+        # exactly one in the deployment (it would take over once the first is gone).
+        second_log = tmp_path / "beat2.log"
+        with open(second_log, "wb") as out:
+            second = subprocess.Popen(
+                beat_args,
+                cwd=ROOT, env=beat_env, stdout=out, stderr=out,
+            )  # fmt: skip
+        try:
+            wait_for(
+                lambda: "another beat is running" in second_log.read_text(),
+                timeout=60,
+                interval=0.3,
+                what="the second beat to find the lock taken",
+            )
+            assert second.poll() is None, "the second beat waits, it does not exit"
+            assert "holds dvk:beat:lock" not in second_log.read_text()
+        finally:
+            second.terminate()
+            second.wait(timeout=20)
 
         sessions = threading.local()
 
