@@ -8,8 +8,12 @@ tasks, outbox, audit, in one transaction.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.db import connection
+
+from core import sql
 from core.errors import NotFound
 
 from .actions import Context, Registry
@@ -22,7 +26,15 @@ class ProcessKind:
 
     # ---- Finding and locking the subject
     def lock(self, subject_id: int):
-        """The subject's row, locked NOWAIT (the loser of a race gets Conflict at once)."""
+        """The subject's row, locked NOWAIT (the loser of a race gets Conflict at once), with
+        its `related` rows."""
+        if connection.vendor == "postgresql":
+            statement = _lock_statement(self.model, tuple(self.related))
+            if statement is not None:
+                row = sql.fetchone(statement.sql, [subject_id])
+                if row is None:
+                    raise NotFound()
+                return statement.build(row)
         try:
             return (
                 self.model.objects.select_for_update(nowait=True, of=("self",))
@@ -67,3 +79,59 @@ class ProcessKind:
     def condition_errors(self, condition, subject) -> dict:
         """Field errors to show with a failed FSM condition (none by default)."""
         return {}
+
+
+class _LockStatement:
+    """`select_for_update(nowait=True, of=("self",)).select_related(*related).get(pk=…)`,
+    written once per kind: the same statement and the same instances, without building and
+    compiling the queryset on every action."""
+
+    def __init__(self, model, joins: list) -> None:
+        self.model = model
+        self.joins = joins  # (relation, model, left join?, forward?)
+        meta = model._meta
+        select = [sql.columns(model, "s")]
+        tables = [f'"{meta.db_table}" s']
+        for i, (relation, other, optional, forward) in enumerate(joins):
+            alias = f"r{i}"
+            select.append(sql.columns(other, alias))
+            if forward:
+                on = f'{alias}."{other._meta.pk.column}" = s."{relation.column}"'
+            else:
+                on = f'{alias}."{relation.field.column}" = s."{meta.pk.column}"'
+            join = "LEFT JOIN" if optional else "JOIN"
+            tables.append(f'{join} "{other._meta.db_table}" {alias} ON {on}')
+        self.sql = (
+            f"SELECT {', '.join(select)} FROM {' '.join(tables)} "
+            f'WHERE s."{meta.pk.column}" = %s FOR UPDATE OF s NOWAIT'
+        )
+
+    def build(self, row):
+        subject = sql.load(self.model, row)
+        start = sql.loader(self.model).width
+        for relation, other, _optional, forward in self.joins:
+            load = sql.loader(other)
+            related = load(row, start) if load.present(row, start) else None
+            start += load.width
+            relation.set_cached_value(subject, related)
+            if related is not None and (relation.one_to_one or not forward):
+                # The other side of a one-to-one knows its subject too, as select_related does.
+                relation.remote_field.set_cached_value(related, subject)
+        return subject
+
+
+@functools.cache
+def _lock_statement(model, related: tuple[str, ...]) -> _LockStatement | None:
+    """None when a relation is not a direct one (a path like "a__b"): the queryset then."""
+    joins = []
+    for name in related:
+        if "__" in name:
+            return None
+        relation = model._meta.get_field(name)
+        if relation.many_to_one or (relation.one_to_one and relation.concrete):
+            joins.append((relation, relation.related_model, relation.null, True))
+        elif relation.one_to_one:  # the reverse side of another model's one-to-one
+            joins.append((relation, relation.related_model, True, False))
+        else:
+            return None
+    return _LockStatement(model, joins)

@@ -3,19 +3,23 @@ actions, the access rule, the viewflow tasks it holds and who is told."""
 
 from __future__ import annotations
 
+import functools
+
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
+from core import sql
 from core.errors import Conflict, NotAllowed
 from notifications.services import Message
-from units.models import Membership, Role
-from units.selectors import people_with_role_over
+from units.models import Role
+from units.selectors import member_ids, people_with_role_over
 
 from .. import access
 from ..engine.actions import Context
 from ..engine.kinds import ProcessKind
-from ..flows import InitiativeFlow, eligible_holders
+from ..flows import InitiativeFlow, collecting_new_tasks, eligible_holders
 from ..models import Initiative, InitiativeTask, Scorecard
 from . import audiences
 from .actions import ACTIONS
@@ -45,12 +49,7 @@ class InitiativeKind(ProcessKind):
 
     def begin(self, ctx: Context) -> None:
         initiative = ctx.subject
-        active = list(
-            InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).select_related(
-                "owner"
-            )
-        )
-        ctx.extra["active_before"] = {t.pk for t in active}
+        active = _active_tasks(initiative)
         ctx.extra["task"] = _open_task(initiative, ctx.action.name, ctx.principal, active)
         if ctx.action.name == "withdraw":
             ctx.extra["open_holders"] = [t.owner_id for t in active if t.owner_id]
@@ -58,16 +57,13 @@ class InitiativeKind(ProcessKind):
     def finish(self, ctx: Context) -> None:
         initiative = ctx.subject
         task = ctx.extra["task"]
-        if task is not None:
-            _complete(task, ctx)
-        elif ctx.action.name == "withdraw":
-            _cancel_process(initiative)
-        ctx.extra["new_tasks"] = list(
-            InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE)
-            .exclude(pk__in=ctx.extra["active_before"])
-            .exclude(role="")
-            .select_related("scope_unit")
-        )
+        # The human tasks the flow opens now, as it saved them (not read back).
+        with collecting_new_tasks() as created:
+            if task is not None:
+                _complete(task, ctx)
+            elif ctx.action.name == "withdraw":
+                _cancel_process(initiative)
+        ctx.extra["new_tasks"] = [t for t in created if t.status in ACTIVE]
 
     # ---- Who is told
 
@@ -86,11 +82,7 @@ class InitiativeKind(ProcessKind):
                         for pk in eligible_holders(initiative.process, task.role):
                             messages.append(Message(pk, "task", task.pk))
             elif audience == audiences.UNIT:
-                for pk in Membership.objects.filter(
-                    unit_id=initiative.unit_id,
-                    is_active=True,
-                    role__in=(Role.UNIT_STAFF, Role.UNIT_HEAD),
-                ).values_list("user_id", flat=True):
+                for pk in member_ids(initiative.unit_id, (Role.UNIT_STAFF, Role.UNIT_HEAD)):
                     messages.append(Message(pk, "unit"))
             elif audience == audiences.SUBMITTER and initiative.submitted_by_id:
                 messages.append(Message(initiative.submitted_by_id, "submitter"))
@@ -139,6 +131,23 @@ class InitiativeKind(ProcessKind):
 
 
 INITIATIVE = InitiativeKind()
+
+
+def _active_tasks(initiative) -> list[InitiativeTask]:
+    """The initiative's open tasks, oldest due first (read under the initiative's lock)."""
+    if connection.vendor != "postgresql":
+        return list(InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE))
+    rows = sql.fetchall(_active_tasks_sql(), {"initiative": initiative.pk, "active": list(ACTIVE)})
+    return sql.loader(InitiativeTask).all(rows)
+
+
+@functools.cache
+def _active_tasks_sql() -> str:
+    return (
+        f"SELECT {sql.columns(InitiativeTask, 't')} FROM {InitiativeTask._meta.db_table} t "
+        "WHERE t.initiative_id = %(initiative)s AND t.status = ANY(%(active)s) "
+        "ORDER BY t.due_at, t.id"
+    )
 
 
 def _open_task(initiative, action, principal, active) -> InitiativeTask | None:
