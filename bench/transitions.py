@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -219,7 +220,8 @@ def main(argv: list[str]) -> None:
             print(f"peer not found at {peer}; skipped")
             return
         print("\n== peer: plain viewflow 2.4 (../shared/peers/viewflow_plain), same machine")
-        # The peer has its own settings module and database (PEER_DB, default peer_viewflow).
+        # The peer has its own settings module and database (PEER_DB, default peer_viewflow;
+        # give each person running it their own, since the peer empties it on every run).
         env = {
             k: v
             for k, v in os.environ.items()
@@ -233,17 +235,32 @@ def main(argv: list[str]) -> None:
                 db["HOST"] or "127.0.0.1",
                 "-U",
                 db["USER"] or "root",
-                "peer_viewflow",
+                os.environ.get("PEER_DB", "peer_viewflow"),
             ],
             capture_output=True,
             check=False,
         )
-        subprocess.run(
+        out = subprocess.run(
             [sys.executable, str(peer), "--runs", str(args.runs)],
             cwd=peer.parent,
             env=env,
             check=False,
+            capture_output=True,
+            text=True,
         )
+        print(out.stdout + out.stderr, end="")
+        medians = {
+            int(c): float(r)
+            for c, r in re.findall(
+                r"^peer_viewflow clients=(\d+) task_completions_per_s=(\d+)", out.stdout, re.M
+            )
+        }
+        print("\nclients | door /s | peer /s | door/peer (medians of runs, target >= 1.0)")
+        for clients in (1, 2):
+            d_rate = statistics.median(r for r, _ in results[("door", clients)])
+            if clients in medians:
+                peer_rate = medians[clients]
+                print(f"{clients} | {d_rate:.0f} | {peer_rate:.0f} | {d_rate / peer_rate:.2f}")
 
 
 if __name__ == "__main__":
