@@ -115,15 +115,40 @@ def _plain_save_applies(obj) -> bool:
     )
 
 
-def update(obj) -> bool:
-    """Save an existing row's every column; False when the caller must use `save()` instead
-    (not applicable here, or no row had that key: Django would then insert)."""
+@functools.cache
+def _partial_update(model, names: tuple[str, ...], expect: tuple[str, ...]) -> tuple[str, list]:
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in names]
+    where = [f"{quote(meta.pk.column)} = %s"]
+    where += [f"{quote(meta.get_field(name).column)} = %s" for name in expect]
+    statement = (
+        f"UPDATE {quote(meta.db_table)} "
+        f"SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} WHERE {' AND '.join(where)}"
+    )
+    return statement, fields
+
+
+def update(obj, fields: Iterable[str] | None = None, *, expect: dict | None = None) -> bool:
+    """Save an existing row as `save()` (or `save(update_fields=fields)`) would, optionally only
+    where the row still holds `expect` (a guard like django-fsm's ConcurrentTransitionMixin).
+    False when the caller must use `save()` instead: not applicable here, or no row matched
+    (Django would then insert, or the guard's own error would be raised)."""
     if obj.pk is None or obj._state.adding or not _plain_save_applies(obj):
         return False
-    w = writer(type(obj))
     obj._prepare_related_fields_for_save(operation_name="save")
+    expect = expect or {}
+    if fields is None and not expect:
+        w = writer(type(obj))
+        statement, params = w.update_sql, [*w.values(obj, False), obj.pk]
+    else:
+        names = (
+            tuple(fields) if fields is not None else tuple(f.name for f in writer(type(obj)).fields)
+        )
+        statement, targets = _partial_update(type(obj), names, tuple(expect))
+        params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
+        params += [obj.pk, *expect.values()]
     with connection.cursor() as cursor:
-        cursor.execute(w.update_sql, [*w.values(obj, False), obj.pk])
+        cursor.execute(statement, params)
         if cursor.rowcount != 1:
             return False
     obj._state.db = connection.alias
