@@ -27,6 +27,23 @@ def fetchone(sql: str, params: Sequence | dict = ()) -> tuple | None:
         return cursor.fetchone()
 
 
+def fetch_sets(statements: Sequence[tuple[str, dict]]) -> list[list[tuple]]:
+    """Several independent statements in one round trip, each one's rows in order. Their
+    parameters are named and must not collide. With server-side binding (which allows one
+    statement per execute) they are sent one after the other instead."""
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        return [fetchall(text, params) for text, params in statements]
+    merged: dict = {}
+    for _text, params in statements:
+        merged.update(params)
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(text for text, _params in statements), merged)
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
 @functools.cache
 def columns(model, alias: str) -> str:
     """The model's concrete columns, in field order, qualified by `alias` (for SELECT)."""

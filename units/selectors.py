@@ -162,24 +162,26 @@ def member_ids(unit_id: int, roles: Iterable[str]) -> list[int]:
     the memberships' order: the door tells a unit's staff and head of every transition."""
     roles = list(roles)
     if connection.vendor != "postgresql":
-        return list(
-            Membership.objects.filter(unit_id=unit_id, is_active=True, role__in=roles).values_list(
-                "user_id", flat=True
-            )
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_member_ids_sql(), {"unit": unit_id, "roles": roles})
-        return [row[0] for row in cursor.fetchall()]
+        qs = Membership.objects.filter(unit_id=unit_id, is_active=True, role__in=roles)
+        return list(qs.values_list("user_id", flat=True))
+    text, params = member_ids_statement("%(unit)s", roles)
+    return [row[0] for row in sql.fetchall(text, {**params, "unit": unit_id})]
+
+
+def member_ids_statement(unit: str, roles: Iterable[str]) -> tuple[str, dict]:
+    """member_ids' statement, with `unit` an SQL expression for the unit's id (a named
+    parameter, or a sub-select of the caller's), to be sent with others in one round trip."""
+    return _member_ids_sql(unit), {"member_roles": list(roles)}
 
 
 @functools.cache
-def _member_ids_sql() -> str:
+def _member_ids_sql(unit_expression: str) -> str:
     user, membership, unit = User._meta.db_table, Membership._meta.db_table, Unit._meta.db_table
     return f"""
         SELECT m.user_id FROM {membership} m
           JOIN {unit} u ON u.id = m.unit_id
           JOIN {user} p ON p.id = m.user_id
-         WHERE m.unit_id = %(unit)s AND m.is_active AND m.role = ANY(%(roles)s)
+         WHERE m.unit_id = {unit_expression} AND m.is_active AND m.role = ANY(%(member_roles)s)
          ORDER BY u.path, m.role, p.username"""
 
 
@@ -187,12 +189,18 @@ def memberships_over(user_id: int) -> list[Membership]:
     """Every membership of the person, active or not, each with its unit loaded: the access
     rule picks among them in Python (a person holds a handful), in one statement."""
     if connection.vendor != "postgresql":
-        return list(
-            Membership.objects.filter(user_id=user_id).select_related("unit").order_by("pk")
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_memberships_sql(), [user_id])
-        rows = cursor.fetchall()
+        qs = Membership.objects.filter(user_id=user_id).select_related("unit").order_by("pk")
+        return list(qs)
+    return memberships_from_rows(sql.fetchall(*memberships_statement(user_id)))
+
+
+def memberships_statement(user_id: int) -> tuple[str, dict]:
+    """memberships_over's statement, for a caller that sends it with others in one round trip
+    (the door, with its lock); memberships_from_rows reads its rows."""
+    return _memberships_sql(), {"member": user_id}
+
+
+def memberships_from_rows(rows) -> list[Membership]:
     load_membership, load_unit = sql.loader(Membership), sql.loader(Unit)
     found = []
     for row in rows:
@@ -207,7 +215,7 @@ def _memberships_sql() -> str:
     return (
         f"SELECT {sql.columns(Membership, 'm')}, {sql.columns(Unit, 'u')} "
         f"FROM {Membership._meta.db_table} m JOIN {Unit._meta.db_table} u ON u.id = m.unit_id "
-        "WHERE m.user_id = %s ORDER BY m.id"
+        "WHERE m.user_id = %(member)s ORDER BY m.id"
     )
 
 

@@ -158,12 +158,15 @@ class Acting:
     membership: Membership
 
 
-def role_membership(initiative: Initiative, person, action: Action) -> Membership | None:
+def role_membership(
+    initiative: Initiative, person, action: Action, memberships: list | None = None
+) -> Membership | None:
     """The membership through which `person` holds one of the action's roles over the
     initiative (role and scope only). One statement reads the person's memberships (a
-    handful); the rule picks among them here."""
+    handful; or the caller has them: `memberships`, all of them, active or not, with units);
+    the rule picks among them here."""
     unit = initiative.unit
-    held = memberships_over(person.pk)
+    held = memberships if memberships is not None else memberships_over(person.pk)
     ancestors = set(unit.ancestor_paths())
     usable = [m for m in held if m.is_active and m.unit.is_active]
     found = None
@@ -191,17 +194,19 @@ def role_membership(initiative: Initiative, person, action: Action) -> Membershi
     return found
 
 
-def acting(initiative: Initiative, user, action: Action | str) -> Acting | None:
+def acting(
+    initiative: Initiative, user, action: Action | str, *, memberships: list | None = None
+) -> Acting | None:
     """How `user` may do `action` to the initiative now (role, scope, delegation, separation
     of duties), or None. The person acting is tried first; delegations are looked up only when
-    they cannot act themself."""
+    they cannot act themself. `memberships`: the user's own, when the caller has read them."""
     if isinstance(action, str):
         action = ACTIONS[action]
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if action.barred(initiative, user) is not None:
         return None  # barred as themself, whoever they stand in for
-    membership = role_membership(initiative, user, action)
+    membership = role_membership(initiative, user, action, memberships)
     if membership is not None:
         return Acting(user, membership)
     for principal in delegators_of(user):
@@ -213,10 +218,12 @@ def acting(initiative: Initiative, user, action: Action | str) -> Acting | None:
     return None
 
 
-def require_acting(initiative: Initiative, user, action: Action) -> Acting:
+def require_acting(
+    initiative: Initiative, user, action: Action, *, memberships: list | None = None
+) -> Acting:
     """`acting`, or the refusal: not found outside one's scope, else not allowed (naming the
     separation-of-duties rule when that is why)."""
-    found = acting(initiative, user, action)
+    found = acting(initiative, user, action, memberships=memberships)
     if found is not None:
         return found
     if not can_see(user, initiative):

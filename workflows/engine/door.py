@@ -68,7 +68,7 @@ def is_lock_conflict(exc: DatabaseError) -> bool:
 
 
 def _perform(kind, subject_id, action, actor, comment, meta, data):
-    subject = kind.lock(subject_id)
+    subject = kind.lock(subject_id, actor, action)
     acting = kind.require_acting(subject, actor, action)
     method = getattr(subject, action.method)
     if not can_proceed(method, check_conditions=False):

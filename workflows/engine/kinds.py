@@ -25,16 +25,20 @@ class ProcessKind:
     actions: Registry
 
     # ---- Finding and locking the subject
-    def lock(self, subject_id: int):
+    def lock(self, subject_id: int, actor=None, action=None):
         """The subject's row, locked NOWAIT (the loser of a race gets Conflict at once), with
-        its `related` rows."""
+        its `related` rows; in the same round trip, the kind's `reads_with_lock` (their rows
+        are left in `read_with_lock(subject)`)."""
         if connection.vendor == "postgresql":
             statement = _lock_statement(self.model, tuple(self.related))
             if statement is not None:
-                row = sql.fetchone(statement.sql, [subject_id])
-                if row is None:
+                reads = self.reads_with_lock(subject_id, actor, action) if actor else {}
+                sets = sql.fetch_sets([(statement.sql, {"subject": subject_id}), *reads.values()])
+                if not sets[0]:
                     raise NotFound()
-                return statement.build(row)
+                subject = statement.build(sets[0][0])
+                subject.__dict__[_READ_WITH_LOCK] = dict(zip(reads, sets[1:], strict=True))
+                return subject
         try:
             return (
                 self.model.objects.select_for_update(nowait=True, of=("self",))
@@ -43,6 +47,12 @@ class ProcessKind:
             )
         except self.model.DoesNotExist:
             raise NotFound() from None
+
+    def reads_with_lock(self, subject_id: int, actor, action) -> dict[str, tuple[str, dict]]:
+        """Statements that need only the subject's id, the person and the action, sent with the
+        lock in one round trip: {name: (sql, named parameters)}. Their rows are read under the
+        lock (each statement runs after the one before it)."""
+        return {}
 
     related: tuple[str, ...] = ()  # loaded with the lock
     touched_fields: tuple[str, ...] = ()  # saved with every transition (e.g. "updated")
@@ -81,6 +91,15 @@ class ProcessKind:
         return {}
 
 
+_READ_WITH_LOCK = "_read_with_lock"
+
+
+def read_with_lock(subject) -> dict[str, list]:
+    """The rows `reads_with_lock` read with this subject's lock ({} when they were not read:
+    another database, or a subject that did not come from the door's lock)."""
+    return subject.__dict__.get(_READ_WITH_LOCK, {})
+
+
 class _LockStatement:
     """`select_for_update(nowait=True, of=("self",)).select_related(*related).get(pk=…)`,
     written once per kind: the same statement and the same instances, without building and
@@ -103,7 +122,7 @@ class _LockStatement:
             tables.append(f'{join} "{other._meta.db_table}" {alias} ON {on}')
         self.sql = (
             f"SELECT {', '.join(select)} FROM {' '.join(tables)} "
-            f'WHERE s."{meta.pk.column}" = %s FOR UPDATE OF s NOWAIT'
+            f'WHERE s."{meta.pk.column}" = %(subject)s FOR UPDATE OF s NOWAIT'
         )
 
     def build(self, row):

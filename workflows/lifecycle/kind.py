@@ -14,11 +14,17 @@ from core import sql
 from core.errors import Conflict, NotAllowed
 from notifications.services import Message
 from units.models import Role
-from units.selectors import member_ids, people_with_role_over
+from units.selectors import (
+    member_ids,
+    member_ids_statement,
+    memberships_from_rows,
+    memberships_statement,
+    people_with_role_over,
+)
 
 from .. import access
 from ..engine.actions import Context
-from ..engine.kinds import ProcessKind
+from ..engine.kinds import ProcessKind, read_with_lock
 from ..flows import InitiativeFlow, collecting_new_tasks, eligible_holders
 from ..models import Initiative, InitiativeTask, Scorecard
 from . import audiences
@@ -33,6 +39,7 @@ ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # The leader's "close scoring" task opens with the council's, but it is only worth announcing
 # once the quorum has scored (QUORUM_REACHED), not when the initiative is nominated.
 ANNOUNCED_LATER = {"close_scoring"}
+UNIT_MEMBERS = (Role.UNIT_STAFF, Role.UNIT_HEAD)  # who hears of every change of state
 
 
 class InitiativeKind(ProcessKind):
@@ -42,14 +49,33 @@ class InitiativeKind(ProcessKind):
     related = ("campaign", "unit", "process")
     touched_fields = ("updated",)
 
+    def reads_with_lock(self, subject_id, actor, action) -> dict:
+        """With the lock, in its round trip: the person's memberships (the access rule), the
+        open tasks (the task this action completes) and, when the unit is told, its members."""
+        reads = {
+            "memberships": memberships_statement(actor.pk),
+            "active": (_active_tasks_sql(), {"initiative": subject_id, "active": list(ACTIVE)}),
+        }
+        if audiences.UNIT in action.told:
+            reads["unit_members"] = member_ids_statement(
+                f"(SELECT unit_id FROM {Initiative._meta.db_table} WHERE id = %(subject)s)",
+                UNIT_MEMBERS,
+            )
+        return reads
+
     def require_acting(self, subject, actor, action):
-        return access.require_acting(subject, actor, action)
+        rows = read_with_lock(subject).get("memberships")
+        known = memberships_from_rows(rows) if rows is not None else None
+        return access.require_acting(subject, actor, action, memberships=known)
 
     # ---- Tasks
 
     def begin(self, ctx: Context) -> None:
         initiative = ctx.subject
-        active = _active_tasks(initiative)
+        rows = read_with_lock(initiative).get("active")
+        active = (
+            sql.loader(InitiativeTask).all(rows) if rows is not None else _active_tasks(initiative)
+        )
         ctx.extra["task"] = _open_task(initiative, ctx.action.name, ctx.principal, active)
         if ctx.action.name == "withdraw":
             ctx.extra["open_holders"] = [t.owner_id for t in active if t.owner_id]
@@ -82,7 +108,11 @@ class InitiativeKind(ProcessKind):
                         for pk in eligible_holders(initiative.process, task.role):
                             messages.append(Message(pk, "task", task.pk))
             elif audience == audiences.UNIT:
-                for pk in member_ids(initiative.unit_id, (Role.UNIT_STAFF, Role.UNIT_HEAD)):
+                rows = read_with_lock(initiative).get("unit_members")
+                members = [r[0] for r in rows] if rows is not None else None
+                if members is None:
+                    members = member_ids(initiative.unit_id, UNIT_MEMBERS)
+                for pk in members:
                     messages.append(Message(pk, "unit"))
             elif audience == audiences.SUBMITTER and initiative.submitted_by_id:
                 messages.append(Message(initiative.submitted_by_id, "submitter"))
