@@ -44,14 +44,18 @@ def main(argv: list[str]) -> None:
     if args.sql:
         for q in ctx.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:300]}")
-    profile = cProfile.Profile()
-    t = time.perf_counter()
+    # CPU time of this process (what Python costs; waits for the database are not counted).
+    profile = cProfile.Profile(time.process_time)
+    t, cpu = time.perf_counter(), time.process_time()
     profile.enable()
     for pk in ids:
         services.perform(pk, "approve", actor=head)
     profile.disable()
-    wall = time.perf_counter() - t
-    print(f"{args.n} approves in {wall:.2f} s under cProfile: {wall / args.n * 1000:.2f} ms each")
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    print(
+        f"{args.n} approves under cProfile: {wall / args.n * 1000:.2f} ms each, "
+        f"{cpu / args.n * 1000:.2f} ms of it CPU"
+    )
     if args.out:
         profile.dump_stats(args.out)
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
