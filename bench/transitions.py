@@ -15,7 +15,8 @@ usage:
     DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/transitions.py \
         [--n 300] [--runs 3] [--peer]
 Run bench/generate.py first for a provincial-scale database (the door then works among 100,000
-initiatives and their tasks and audit rows). --peer also runs ../shared/peers/viewflow_plain.
+initiatives and their tasks and audit rows). --peer also runs ../shared/peers/viewflow_plain,
+once after each door run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -189,6 +191,12 @@ def main(argv: list[str]) -> None:
                 f"ratio {rate / frate:.3f}",
                 flush=True,
             )
+        if args.peer:
+            # One peer run right after each door run: a machine whose load drifts during the
+            # sitting then weighs on both alike.
+            for clients, rate in run_peer(1).items():
+                results.setdefault(("peer", clients), []).append(rate)
+                print(f"run {run} clients={clients}: peer {rate:.0f}/s", flush=True)
     with connection.cursor() as c:
         c.execute("DROP TABLE IF EXISTS f_item, f_audit, f_outbox")
     from config.celery import app
@@ -214,36 +222,59 @@ def main(argv: list[str]) -> None:
     print("target: door/floor >= 0.333")
 
     if args.peer:
-        peer = Path(_setup.ROOT).parent / "shared" / "peers" / "viewflow_plain" / "bench.py"
-        if not peer.exists():
-            print(f"peer not found at {peer}; skipped")
-            return
-        print("\n== peer: plain viewflow 2.4 (../shared/peers/viewflow_plain), same machine")
-        # The peer has its own settings module and database (PEER_DB, default peer_viewflow).
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")
-        }
-        db = connection.settings_dict
-        subprocess.run(
-            [
-                "createdb",
-                "-h",
-                db["HOST"] or "127.0.0.1",
-                "-U",
-                db["USER"] or "root",
-                "peer_viewflow",
-            ],
-            capture_output=True,
-            check=False,
+        print(
+            "\nclients | door /s | peer /s | door/peer (medians of interleaved runs, target >= 1.0)"
         )
-        subprocess.run(
-            [sys.executable, str(peer), "--runs", str(args.runs)],
-            cwd=peer.parent,
-            env=env,
-            check=False,
+        for clients in (1, 2):
+            d_rate = statistics.median(r for r, _ in results[("door", clients)])
+            peer_runs = results.get(("peer", clients))
+            if peer_runs:
+                p_rate = statistics.median(peer_runs)
+                print(f"{clients} | {d_rate:.0f} | {p_rate:.0f} | {d_rate / p_rate:.2f}")
+
+
+def run_peer(runs: int) -> dict[int, float]:
+    """../shared/peers/viewflow_plain (plain viewflow 2.4, its own settings and database:
+    PEER_DB, default peer_viewflow; give each person running it their own, since the peer
+    empties it on every run): completions/s by client count."""
+    peer = Path(_setup.ROOT).parent / "shared" / "peers" / "viewflow_plain" / "bench.py"
+    if not peer.exists():
+        print(f"peer not found at {peer}; skipped")
+        return {}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL")
+    }
+    db = connection.settings_dict
+    subprocess.run(
+        [
+            "createdb",
+            "-h",
+            db["HOST"] or "127.0.0.1",
+            "-U",
+            db["USER"] or "root",
+            os.environ.get("PEER_DB", "peer_viewflow"),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    out = subprocess.run(
+        [sys.executable, str(peer), "--runs", str(runs)],
+        cwd=peer.parent,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        print(out.stdout + out.stderr, end="")
+    return {
+        int(c): float(r)
+        for c, r in re.findall(
+            r"^peer_viewflow clients=(\d+) task_completions_per_s=(\d+)", out.stdout, re.M
         )
+    }
 
 
 if __name__ == "__main__":

@@ -331,6 +331,10 @@ NOTIFICATIONS_BROKER_COOLDOWN_SECONDS = float(
     os.environ.get("NOTIFICATIONS_BROKER_COOLDOWN_SECONDS", "10")
 )
 NOTIFICATIONS_BATCH_SIZE = 100
+# How long the publishing thread waits after a commit for others to share its broker message.
+NOTIFICATIONS_PUBLISH_DELAY_SECONDS = float(
+    os.environ.get("NOTIFICATIONS_PUBLISH_DELAY_SECONDS", "0.05")
+)
 NOTIFICATIONS_WEBHOOK_TIMEOUT = 10
 NOTIFICATIONS_DEADLINE_DAYS = [int(d) for d in env_list("NOTIFICATIONS_DEADLINE_DAYS", "14,7,1")]
 # Levels: lower committees that have not nominated are reminded these many days before the

@@ -5,13 +5,18 @@ Delivery itself (in-app, e-mail, webhook) is in notifications.delivery, run by C
 
 from __future__ import annotations
 
+import atexit
+import json
 import logging
+import os
+import queue
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Notification, Outbox, Preference, Webhook
@@ -41,44 +46,83 @@ def enqueue(
     """Write one outbox row per recipient (deduplicated, first reason wins) inside the caller's
     transaction, plus one per active webhook of the committee named in the payload; after
     commit a Celery task delivers them (the periodic sweep catches any the broker missed)."""
-    by_recipient: dict[int, Outbox] = {}
+    by_recipient: dict[int, list] = {}
     for message in messages:
         row = by_recipient.get(message.recipient_id)
         if row is not None:
             # Told once, for the first reason; a task named by a later reason still gets linked.
-            row.task_id = row.task_id or message.task_id
+            row[2] = row[2] or message.task_id
             continue
-        by_recipient[message.recipient_id] = Outbox(
-            recipient_id=message.recipient_id,
-            event=event,
-            reason=message.reason,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            task_id=message.task_id,
-            payload=payload,
-        )
+        by_recipient[message.recipient_id] = [message.recipient_id, message.reason, message.task_id]
+    committee_id = payload.get("committee_id") if subject_type == "initiative" else None
+    if connection.vendor == "postgresql":
+        ids = _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
+    else:
+        ids = _create_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
+    if ids:
+        transaction.on_commit(lambda: dispatch_soon(ids))
+    return len(ids)
+
+
+# The recipients' rows and the committee's webhooks' rows in one statement, numbered in that
+# order; the columns' defaults as the model states them.
+_INSERT = """
+INSERT INTO notifications_outbox
+    (recipient_id, webhook_id, event, reason, subject_type, subject_id, task_id, payload,
+     status, attempts, next_attempt_at, claim_token, last_error, in_app_state, email_state,
+     created)
+SELECT r.recipient_id, r.webhook_id, %(event)s, r.reason, %(subject_type)s, %(subject_id)s,
+       r.task_id, %(payload)s::jsonb, 'pending', 0, %(now)s, NULL, '', '', '', %(now)s
+  FROM (SELECT m.recipient_id, NULL::bigint AS webhook_id, m.reason, m.task_id, m.n
+          FROM unnest(%(recipients)s::bigint[], %(reasons)s::text[], %(tasks)s::bigint[])
+               WITH ORDINALITY AS m(recipient_id, reason, task_id, n)
+        UNION ALL
+        SELECT NULL, w.id, 'webhook', NULL, 2147483647 + w.id
+          FROM notifications_webhook w
+         WHERE w.committee_id = %(committee_id)s AND w.is_active) r
+ ORDER BY r.n
+RETURNING id
+"""
+
+
+def _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient) -> list:
     rows = list(by_recipient.values())
-    committee_id = payload.get("committee_id")
-    if committee_id and subject_type == "initiative":
+    if not rows and not committee_id:
+        return []
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT,
+            {
+                "event": event,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "payload": json.dumps(payload),
+                "now": now,
+                "recipients": [r[0] for r in rows],
+                "reasons": [r[1] for r in rows],
+                "tasks": [r[2] for r in rows],
+                "committee_id": committee_id,
+            },
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _create_rows(event, subject_type, subject_id, payload, committee_id, by_recipient) -> list:
+    """The same rows through the ORM (SQLite, the embedded default)."""
+    common = {"event": event, "subject_type": subject_type, "subject_id": subject_id}
+    rows = [
+        Outbox(recipient_id=pk, reason=reason, task_id=task_id, payload=payload, **common)
+        for pk, reason, task_id in by_recipient.values()
+    ]
+    if committee_id:
         for webhook_id in Webhook.objects.filter(
             committee_id=committee_id, is_active=True
         ).values_list("pk", flat=True):
-            rows.append(
-                Outbox(
-                    webhook_id=webhook_id,
-                    event=event,
-                    reason="webhook",
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    payload=payload,
-                )
-            )
+            rows.append(Outbox(webhook_id=webhook_id, reason="webhook", payload=payload, **common))
     if not rows:
-        return 0
-    created = Outbox.objects.bulk_create(rows)
-    ids = [row.pk for row in created if row.pk is not None]
-    transaction.on_commit(lambda: dispatch(ids))
-    return len(rows)
+        return []
+    return [row.pk for row in Outbox.objects.bulk_create(rows) if row.pk is not None]
 
 
 def dispatch(ids: list[int]) -> bool:
@@ -98,6 +142,81 @@ def dispatch(ids: list[int]) -> bool:
         log.warning("broker unavailable; %d outbox rows left for the sweep", len(ids))
         return False
     return True
+
+
+def dispatch_soon(ids: list[int]) -> None:
+    """After commit: hand the rows to the worker. With a broker, a thread of this process
+    publishes them a moment later, together with other transitions' rows (one broker message
+    per batch, not per transition, and the transition does not wait for Redis); the rows are
+    committed already, so if this process dies first the sweep sends them (ADR 0008). Without
+    a broker (tasks run in-process) they are delivered at once, as before."""
+    from .tasks import deliver
+
+    if deliver.app.conf.task_always_eager:
+        dispatch(ids)
+    else:
+        _publisher.submit(ids)
+
+
+class _Publisher:
+    """One thread per process that publishes what commits hand it, in batches."""
+
+    def __init__(self) -> None:
+        self._pid: int | None = None
+        self._guard = threading.Lock()
+        self._idle = threading.Condition(self._guard)
+        self._queue: queue.SimpleQueue | None = None
+        self._pending = 0
+
+    def submit(self, ids: list[int]) -> None:
+        with self._guard:
+            if self._pid != os.getpid():  # first use in this process (or after a fork)
+                self._queue = queue.SimpleQueue()
+                self._pending = 0
+                threading.Thread(
+                    target=self._run, args=(self._queue,), name="outbox-publisher", daemon=True
+                ).start()
+                self._pid = os.getpid()
+            self._pending += 1
+            self._queue.put(ids)
+
+    def _run(self, inbox: queue.SimpleQueue) -> None:
+        while True:
+            batches = [inbox.get()]
+            # Let the transitions of the next moment join this message.
+            time.sleep(settings.NOTIFICATIONS_PUBLISH_DELAY_SECONDS)
+            while True:
+                try:
+                    batches.append(inbox.get_nowait())
+                except queue.Empty:
+                    break
+            ids = [pk for batch in batches for pk in batch]
+            size = settings.NOTIFICATIONS_BATCH_SIZE
+            try:
+                for start in range(0, len(ids), size):
+                    dispatch(ids[start : start + size])
+            except Exception:  # noqa: BLE001 - never let the thread die; the sweep has the rows
+                log.exception("publishing %d outbox rows failed", len(ids))
+            finally:
+                with self._guard:
+                    self._pending -= len(batches)
+                    self._idle.notify_all()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything handed over has been published (tests, shutdown)."""
+        with self._guard:
+            if self._pid != os.getpid():
+                return True
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+_publisher = _Publisher()
+atexit.register(_publisher.flush, 2.0)
+
+
+def flush_published(timeout: float = 5.0) -> bool:
+    """Wait for the rows already committed to be handed to the broker."""
+    return _publisher.flush(timeout)
 
 
 def mark_read(user, ids: Iterable[int]) -> int:

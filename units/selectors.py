@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+
+from core import sql
 
 from .models import COMMITTEE_ROLES, Membership, Role, Unit
 
@@ -133,6 +137,109 @@ def people_with_role_over(unit: Unit, role: str) -> QuerySet:
         )
         .distinct()
         .order_by("username")
+    )
+
+
+@functools.cache
+def _role_holders_sql(kind: str) -> str:
+    user, membership, unit = User._meta.db_table, Membership._meta.db_table, Unit._meta.db_table
+    # The nearest committee that evaluates the unit (_committee_candidates): a committee at
+    # depth d >= 2 serves the subtree of its parent, whose path is its first (d-1) steps.
+    nearest_committee = f"""(SELECT c.id FROM {unit} c
+          WHERE c.is_committee
+            AND ((c.depth = 1 AND c.path = %(root)s)
+                 OR (c.depth >= 2 AND left(c.path, (c.depth - 1) * %(step)s) = ANY(%(paths)s)))
+          ORDER BY c.depth DESC LIMIT 1)"""
+    where = {
+        "committee": f"m.unit_id = {nearest_committee}",
+        "auditor": f"(mu.path = ANY(%(paths)s) OR m.unit_id = {nearest_committee})",
+        "unit": "mu.path = ANY(%(paths)s)",
+    }[kind]
+    return f"""
+        SELECT DISTINCT p.id, p.username FROM {user} p
+          JOIN {membership} m ON m.user_id = p.id
+          JOIN {unit} mu ON mu.id = m.unit_id
+         WHERE m.role = %(role)s AND m.is_active AND p.is_active AND {where}
+         ORDER BY p.username"""
+
+
+def role_holder_ids(unit: Unit, role: str) -> list[int]:
+    """`people_with_role_over(unit, role)`'s ids, in its order, from one statement written
+    once: the door asks it on every transition, where compiling the queryset cost more than
+    running it (tests/units/test_selectors.py holds the two to the same answer)."""
+    if connection.vendor != "postgresql":
+        return list(people_with_role_over(unit, role).values_list("pk", flat=True))
+    kind = "committee" if role in COMMITTEE_ROLES else "auditor" if role == Role.AUDITOR else "unit"
+    params = {
+        "role": role,
+        "paths": unit.ancestor_paths(),
+        "root": unit.path[: Unit.steplen],
+        "step": Unit.steplen,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_role_holders_sql(kind), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def member_ids(unit_id: int, roles: Iterable[str]) -> list[int]:
+    """Ids of the people holding one of `roles` in the unit itself (active memberships), in
+    the memberships' order: the door tells a unit's staff and head of every transition."""
+    roles = list(roles)
+    if connection.vendor != "postgresql":
+        qs = Membership.objects.filter(unit_id=unit_id, is_active=True, role__in=roles)
+        return list(qs.values_list("user_id", flat=True))
+    text, params = member_ids_statement("%(unit)s", roles)
+    return [row[0] for row in sql.fetchall(text, {**params, "unit": unit_id})]
+
+
+def member_ids_statement(unit: str, roles: Iterable[str]) -> tuple[str, dict]:
+    """member_ids' statement, with `unit` an SQL expression for the unit's id (a named
+    parameter, or a sub-select of the caller's), to be sent with others in one round trip."""
+    return _member_ids_sql(unit), {"member_roles": list(roles)}
+
+
+@functools.cache
+def _member_ids_sql(unit_expression: str) -> str:
+    user, membership, unit = User._meta.db_table, Membership._meta.db_table, Unit._meta.db_table
+    return f"""
+        SELECT m.user_id FROM {membership} m
+          JOIN {unit} u ON u.id = m.unit_id
+          JOIN {user} p ON p.id = m.user_id
+         WHERE m.unit_id = {unit_expression} AND m.is_active AND m.role = ANY(%(member_roles)s)
+         ORDER BY u.path, m.role, p.username"""
+
+
+def memberships_over(user_id: int) -> list[Membership]:
+    """Every membership of the person, active or not, each with its unit loaded: the access
+    rule picks among them in Python (a person holds a handful), in one statement."""
+    if connection.vendor != "postgresql":
+        qs = Membership.objects.filter(user_id=user_id).select_related("unit").order_by("pk")
+        return list(qs)
+    return memberships_from_rows(sql.fetchall(*memberships_statement(user_id)))
+
+
+def memberships_statement(user_id: int) -> tuple[str, dict]:
+    """memberships_over's statement, for a caller that sends it with others in one round trip
+    (the door, with its lock); memberships_from_rows reads its rows."""
+    return _memberships_sql(), {"member": user_id}
+
+
+def memberships_from_rows(rows) -> list[Membership]:
+    load_membership, load_unit = sql.loader(Membership), sql.loader(Unit)
+    found = []
+    for row in rows:
+        membership = load_membership(row)
+        Membership.unit.field.set_cached_value(membership, load_unit(row, load_membership.width))
+        found.append(membership)
+    return found
+
+
+@functools.cache
+def _memberships_sql() -> str:
+    return (
+        f"SELECT {sql.columns(Membership, 'm')}, {sql.columns(Unit, 'u')} "
+        f"FROM {Membership._meta.db_table} m JOIN {Unit._meta.db_table} u ON u.id = m.unit_id "
+        "WHERE m.user_id = %(member)s ORDER BY m.id"
     )
 
 

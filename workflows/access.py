@@ -23,7 +23,7 @@ from viewflow.workflow.status import STATUS
 
 from core.errors import NotAllowed, NotFound
 from units.models import COMMITTEE_ROLES, UNIT_ROLES, Membership, Role, Unit
-from units.selectors import committee_of, memberships_of, units_covered_by
+from units.selectors import committee_of, memberships_of, memberships_over, units_covered_by
 
 from .engine.actions import Action
 from .flows import InitiativeFlow
@@ -163,49 +163,55 @@ class Acting:
     membership: Membership
 
 
-def role_membership(initiative: Initiative, person, action: Action) -> Membership | None:
+def role_membership(
+    initiative: Initiative, person, action: Action, memberships: list | None = None
+) -> Membership | None:
     """The membership through which `person` holds one of the action's roles over the
-    initiative (role and scope only; one or two small indexed queries)."""
+    initiative (role and scope only). One statement reads the person's memberships (a
+    handful; or the caller has them: `memberships`, all of them, active or not, with units);
+    the rule picks among them here."""
     unit = initiative.unit
-    memberships = Membership.objects.filter(
-        user=person, is_active=True, unit__is_active=True
-    ).select_related("unit")
+    held = memberships if memberships is not None else memberships_over(person.pk)
+    ancestors = set(unit.ancestor_paths())
+    usable = [m for m in held if m.is_active and m.unit.is_active]
     found = None
     unit_side = action.roles & UNIT_ROLES
     committee_side = action.roles - UNIT_ROLES
     if unit_side:
-        found = (
-            memberships.filter(role__in=unit_side, unit__path__in=unit.ancestor_paths())
-            .order_by("-unit__depth")
-            .first()
+        # The nearest unit up the tree from the initiative's own.
+        found = max(
+            (m for m in usable if m.role in unit_side and m.unit.path in ancestors),
+            key=lambda m: m.unit.depth,
+            default=None,
         )
     if found is None and committee_side:
-        found = memberships.filter(
-            role__in=committee_side, unit_id=initiative.campaign.committee_id
-        ).first()
+        committee_id = initiative.campaign.committee_id
+        found = next(
+            (m for m in usable if m.role in committee_side and m.unit_id == committee_id), None
+        )
         if found is not None and found.role == Role.COUNCIL_MEMBER:
             # Council members score their campaign's initiatives, never those of their own
-            # unit or of any unit under it.
+            # unit or of any unit under it (any membership there, active or not).
             if not initiative.campaign.council.filter(pk=person.pk).exists():
                 return None
-            if Membership.objects.filter(
-                user=person, unit__path__in=unit.ancestor_paths()
-            ).exists():
+            if any(m.unit.path in ancestors for m in held):
                 return None
     return found
 
 
-def acting(initiative: Initiative, user, action: Action | str) -> Acting | None:
+def acting(
+    initiative: Initiative, user, action: Action | str, *, memberships: list | None = None
+) -> Acting | None:
     """How `user` may do `action` to the initiative now (role, scope, delegation, separation
     of duties), or None. The person acting is tried first; delegations are looked up only when
-    they cannot act themself."""
+    they cannot act themself. `memberships`: the user's own, when the caller has read them."""
     if isinstance(action, str):
         action = ACTIONS[action]
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     if action.barred(initiative, user) is not None:
         return None  # barred as themself, whoever they stand in for
-    membership = role_membership(initiative, user, action)
+    membership = role_membership(initiative, user, action, memberships)
     if membership is not None:
         return Acting(user, membership)
     for principal in delegators_of(user):
@@ -217,10 +223,12 @@ def acting(initiative: Initiative, user, action: Action | str) -> Acting | None:
     return None
 
 
-def require_acting(initiative: Initiative, user, action: Action) -> Acting:
+def require_acting(
+    initiative: Initiative, user, action: Action, *, memberships: list | None = None
+) -> Acting:
     """`acting`, or the refusal: not found outside one's scope, else not allowed (naming the
     separation-of-duties rule when that is why)."""
-    found = acting(initiative, user, action)
+    found = acting(initiative, user, action, memberships=memberships)
     if found is not None:
         return found
     if not can_see(user, initiative):

@@ -15,6 +15,7 @@ one statement advances the head and inserts the entry.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -137,8 +138,16 @@ class Keyring:
 
 def keyring() -> Keyring:
     """The key that chains new entries and every key that still verifies old ones."""
-    current = (settings.AUDIT_HMAC_KEY or derived_key(settings.SECRET_KEY)).encode("utf-8")
-    keys = {key_id(k.encode("utf-8")): k.encode("utf-8") for k in settings.AUDIT_HMAC_OLD_KEYS}
+    # Derived once per process for each configuration (settings may change under tests).
+    return _keyring(
+        settings.AUDIT_HMAC_KEY, settings.SECRET_KEY, tuple(settings.AUDIT_HMAC_OLD_KEYS)
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _keyring(hmac_key: str, secret_key: str, old_keys: tuple[str, ...]) -> Keyring:
+    current = (hmac_key or derived_key(secret_key)).encode("utf-8")
+    keys = {key_id(k.encode("utf-8")): k.encode("utf-8") for k in old_keys}
     keys[key_id(current)] = current
     return Keyring(key_id(current), keys)
 

@@ -9,6 +9,9 @@ and the FSM's together and fails when they disagree.
 from __future__ import annotations
 
 import datetime
+import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,11 +24,34 @@ from viewflow.workflow.nodes.split import SplitActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
+from core import sql
 from units.models import COMMITTEE_ROLES, Role
-from units.selectors import people_with_role_over
+from units.selectors import role_holder_ids
 
 from .lifecycle.actions import ACTIONS
 from .models import InitiativeProcess, InitiativeTask, State
+
+# The human tasks the current pass through the door opens (see `collecting_new_tasks`).
+_new_tasks: ContextVar[list | None] = ContextVar("new_tasks", default=None)
+
+
+@contextmanager
+def collecting_new_tasks():
+    """Hand back the human tasks created inside the block (as they were saved), so the door
+    need not read them again to tell their holders."""
+    created: list = []
+    token = _new_tasks.set(created)
+    try:
+        yield created
+    finally:
+        _new_tasks.reset(token)
+
+
+@functools.cache
+def _previous_link() -> tuple:
+    """The many-to-many row `task.previous.add(prior)` writes: (table's model, task, prior)."""
+    field = InitiativeTask._meta.get_field("previous")
+    return field.remote_field.through, field.m2m_column_name(), field.m2m_reverse_name()
 
 
 class StepActivation(ViewActivation):
@@ -53,8 +79,14 @@ class StepActivation(ViewActivation):
             task.owner_id = getattr(owner, "pk", owner)
             task.assigned = timezone.now()
             task.status = STATUS.ASSIGNED
-        task.save()
-        task.previous.add(prev_activation.task)
+        task.flow_task_type = flow_task.task_type
+        # The task and its link to the one before it, in one statement.
+        if not sql.insert(task, link=(*_previous_link(), prev_activation.task.pk)):
+            task.save()
+            task.previous.add(prev_activation.task)
+        created = _new_tasks.get()
+        if created is not None:
+            created.append(task)
         return activation
 
     @Activation.status.transition(source=STATUS.DONE)
@@ -168,7 +200,7 @@ def eligible_holders(process, role: str) -> list[int]:
         # Committee roles are held in the campaign's committee: for a nomination from a lower
         # level that is not the committee covering the model's unit (workflows.levels).
         unit = initiative.campaign.committee if role in COMMITTEE_ROLES else initiative.unit
-        cache[role] = list(people_with_role_over(unit, role).values_list("pk", flat=True))
+        cache[role] = role_holder_ids(unit, role)
     return cache[role]
 
 
@@ -267,7 +299,15 @@ class InitiativeFlow(flow.Flow):
 
     @classmethod
     def step_for_action(cls, action: str, state: str) -> Step | None:
-        for node in cls.steps():
-            if node.state == state and action in node.actions:
-                return node
-        return None
+        return _steps_by_action_and_state().get((action, state))
+
+
+@functools.cache
+def _steps_by_action_and_state() -> dict[tuple[str, str], Step]:
+    """The flow's nodes are static: which step an action completes in a state is worked out
+    once per process, not by walking the nodes on every action."""
+    found: dict[tuple[str, str], Step] = {}
+    for node in InitiativeFlow.steps():
+        for action in node.actions:
+            found.setdefault((action, node.state), node)
+    return found

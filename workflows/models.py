@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 
+from core import sql
 from core.files import RandomName
 from units.models import Unit
 
@@ -867,6 +868,10 @@ class InitiativeTask(AbstractTask):
         # viewflow builds gateway and start tasks itself; they belong to the process's initiative.
         if self.initiative_id is None:
             self.initiative_id = self.process.initiative_id
+        # viewflow saves a task (every column) at each step of it; that statement is written
+        # once (core.sql) rather than built again each time.
+        if not (args or kwargs) and self.flow_task_type and sql.update(self):
+            return
         super().save(*args, **kwargs)
 
     @property

@@ -232,7 +232,9 @@ def test_worker_killed_mid_batch_then_restarted_delivers_each_once(world_tx, wor
         four_steps(world, initiative)
     total = Outbox.objects.count()
     assert total == 25 * sum(FOUR_STEPS.values())
-    # Hand the backlog out as the sweep does, in batches of 50, so a kill lands inside one.
+    # Hand the backlog out as the sweep does, in batches of 50, so a kill lands inside one
+    # (what the commits handed to the publishing thread is published first, then purged).
+    assert notification_services.flush_published()
     celery_app.control.purge()
     ids = list(Outbox.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, total, 50):

@@ -12,6 +12,7 @@ from units.selectors import (
     committee_of,
     committees_of,
     people_with_role_over,
+    role_holder_ids,
     units_covered_by,
     visible_units,
 )
@@ -203,3 +204,27 @@ def test_people_with_role_over_costs_one_query_however_deep_the_unit(tree, peopl
     deep = query_count(lambda: list(people_with_role_over(deep_unit, Role.COMMITTEE_REVIEWER)))
     assert shallow == deep == 1
     assert query_count(lambda: list(people_with_role_over(deep_unit, Role.UNIT_HEAD))) == 1
+
+
+def test_role_holder_ids_answer_as_people_with_role_over_for_every_unit_and_role(
+    tree, people, on_postgres
+):
+    """The door's written-once statement and the queryset are one rule: same people, same
+    order, for every unit (nested committees, deep units) and role, inactive people aside."""
+    grow(tree)
+    extra = User.objects.create_user("head.inactive", is_active=False)
+    member(extra, tree["SO"], Role.UNIT_HEAD)
+    member(User.objects.create_user("council.tu"), tree["BDVTU"], Role.COUNCIL_MEMBER)
+    member(
+        User.objects.create_user("leader.deep"),
+        Unit.objects.get(code="SO_P1_DEEP_BDV"),
+        Role.COMMITTEE_LEADER,
+    )
+    people["staff.so"].memberships.update(is_active=False)
+    checked = 0
+    for unit_ in Unit.objects.all():
+        for role in Role.values:
+            expected = list(people_with_role_over(unit_, role).values_list("pk", flat=True))
+            assert role_holder_ids(unit_, role) == expected, (unit_.code, role)
+            checked += bool(expected)
+    assert checked > 20  # the comparison saw people, not only empty answers

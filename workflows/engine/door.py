@@ -11,6 +11,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from core import sql
 from core.errors import (
     ConditionFailed,
     Conflict,
@@ -61,6 +62,18 @@ def perform(
     return subject
 
 
+def _save(subject, fields: list[str], from_state: str) -> None:
+    """`subject.save(update_fields=fields)`, with ConcurrentTransitionMixin's guard (the row is
+    still in the state the transition started from) in one statement written once; when it
+    matches no row, the model's own save runs and raises what the mixin raises."""
+    if sql.update(subject, fields, expect={"state": from_state}):
+        update_initial_state = getattr(subject, "_update_initial_state", None)
+        if update_initial_state is not None:  # what the mixin's save does after saving
+            update_initial_state()
+        return
+    subject.save(update_fields=fields)
+
+
 def is_lock_conflict(exc: DatabaseError) -> bool:
     cause = exc.__cause__
     sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
@@ -70,7 +83,7 @@ def is_lock_conflict(exc: DatabaseError) -> bool:
 
 
 def _perform(kind, subject_id, action, actor, comment, meta, data):
-    subject = kind.lock(subject_id)
+    subject = kind.lock(subject_id, actor, action)
     acting = kind.require_acting(subject, actor, action)
     method = getattr(subject, action.method)
     if action.not_applicable and not action.applies_to(subject):
@@ -110,7 +123,7 @@ def _perform(kind, subject_id, action, actor, comment, meta, data):
     after = snapshot(subject)
     ctx.changes.update({k: [before[k], after[k]] for k in after if before[k] != after[k]})
     fields = [k for k in ctx.changes if k != "state"]
-    subject.save(update_fields=[*fields, "state", *kind.touched_fields])
+    _save(subject, [*fields, "state", *kind.touched_fields], from_state)
     action.record(ctx)
     kind.finish(ctx)
     messages = [m for m in kind.messages(ctx) if m.recipient_id != actor.pk]

@@ -3,19 +3,29 @@ actions, the access rule, the viewflow tasks it holds and who is told."""
 
 from __future__ import annotations
 
+import functools
+
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.status import PROCESS, STATUS
 
+from core import sql
 from core.errors import Conflict, NotAllowed, WrongState
 from notifications.services import Message
-from units.models import Membership, Role
-from units.selectors import people_with_role_over
+from units.models import Role
+from units.selectors import (
+    member_ids,
+    member_ids_statement,
+    memberships_from_rows,
+    memberships_statement,
+    people_with_role_over,
+)
 
 from .. import access
 from ..engine.actions import Context
-from ..engine.kinds import ProcessKind
-from ..flows import InitiativeFlow, eligible_holders
+from ..engine.kinds import ProcessKind, read_with_lock
+from ..flows import InitiativeFlow, collecting_new_tasks, eligible_holders
 from ..levels.told import LEVEL_AUDIENCES, level_messages
 from ..models import Initiative, InitiativeTask, Scorecard
 from . import audiences
@@ -30,6 +40,7 @@ ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 # The leader's "close scoring" task opens with the council's, but it is only worth announcing
 # once the quorum has scored (QUORUM_REACHED), not when the initiative is nominated.
 ANNOUNCED_LATER = {"close_scoring"}
+UNIT_MEMBERS = (Role.UNIT_STAFF, Role.UNIT_HEAD)  # who hears of every change of state
 
 
 class InitiativeKind(ProcessKind):
@@ -39,8 +50,24 @@ class InitiativeKind(ProcessKind):
     related = ("campaign", "unit", "process")
     touched_fields = ("updated",)
 
+    def reads_with_lock(self, subject_id, actor, action) -> dict:
+        """With the lock, in its round trip: the person's memberships (the access rule), the
+        open tasks (the task this action completes) and, when the unit is told, its members."""
+        reads = {
+            "memberships": memberships_statement(actor.pk),
+            "active": (_active_tasks_sql(), {"initiative": subject_id, "active": list(ACTIVE)}),
+        }
+        if audiences.UNIT in action.told:
+            reads["unit_members"] = member_ids_statement(
+                f"(SELECT unit_id FROM {Initiative._meta.db_table} WHERE id = %(subject)s)",
+                UNIT_MEMBERS,
+            )
+        return reads
+
     def require_acting(self, subject, actor, action):
-        return access.require_acting(subject, actor, action)
+        rows = read_with_lock(subject).get("memberships")
+        known = memberships_from_rows(rows) if rows is not None else None
+        return access.require_acting(subject, actor, action, memberships=known)
 
     # ---- Tasks
 
@@ -54,12 +81,10 @@ class InitiativeKind(ProcessKind):
                     "không còn thao tác nào trên quy trình."
                 )
             )
-        active = list(
-            InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE).select_related(
-                "owner"
-            )
+        rows = read_with_lock(initiative).get("active")
+        active = (
+            sql.loader(InitiativeTask).all(rows) if rows is not None else _active_tasks(initiative)
         )
-        ctx.extra["active_before"] = {t.pk for t in active}
         ctx.extra["task"] = _open_task(initiative, ctx.action.name, ctx.principal, active)
         if ctx.action.name == "withdraw":
             ctx.extra["open_holders"] = [t.owner_id for t in active if t.owner_id]
@@ -67,16 +92,13 @@ class InitiativeKind(ProcessKind):
     def finish(self, ctx: Context) -> None:
         initiative = ctx.subject
         task = ctx.extra["task"]
-        if task is not None:
-            _complete(task, ctx)
-        elif ctx.action.name == "withdraw":
-            _cancel_process(initiative)
-        ctx.extra["new_tasks"] = list(
-            InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE)
-            .exclude(pk__in=ctx.extra["active_before"])
-            .exclude(role="")
-            .select_related("scope_unit")
-        )
+        # The human tasks the flow opens now, as it saved them (not read back).
+        with collecting_new_tasks() as created:
+            if task is not None:
+                _complete(task, ctx)
+            elif ctx.action.name == "withdraw":
+                _cancel_process(initiative)
+        ctx.extra["new_tasks"] = [t for t in created if t.status in ACTIVE]
 
     # ---- Who is told
 
@@ -95,11 +117,11 @@ class InitiativeKind(ProcessKind):
                         for pk in eligible_holders(initiative.process, task.role):
                             messages.append(Message(pk, "task", task.pk))
             elif audience == audiences.UNIT:
-                for pk in Membership.objects.filter(
-                    unit_id=initiative.unit_id,
-                    is_active=True,
-                    role__in=(Role.UNIT_STAFF, Role.UNIT_HEAD),
-                ).values_list("user_id", flat=True):
+                rows = read_with_lock(initiative).get("unit_members")
+                members = [r[0] for r in rows] if rows is not None else None
+                if members is None:
+                    members = member_ids(initiative.unit_id, UNIT_MEMBERS)
+                for pk in members:
                     messages.append(Message(pk, "unit"))
             elif audience == audiences.SUBMITTER and initiative.submitted_by_id:
                 messages.append(Message(initiative.submitted_by_id, "submitter"))
@@ -152,6 +174,23 @@ class InitiativeKind(ProcessKind):
 
 
 INITIATIVE = InitiativeKind()
+
+
+def _active_tasks(initiative) -> list[InitiativeTask]:
+    """The initiative's open tasks, oldest due first (read under the initiative's lock)."""
+    if connection.vendor != "postgresql":
+        return list(InitiativeTask.objects.filter(initiative=initiative, status__in=ACTIVE))
+    rows = sql.fetchall(_active_tasks_sql(), {"initiative": initiative.pk, "active": list(ACTIVE)})
+    return sql.loader(InitiativeTask).all(rows)
+
+
+@functools.cache
+def _active_tasks_sql() -> str:
+    return (
+        f"SELECT {sql.columns(InitiativeTask, 't')} FROM {InitiativeTask._meta.db_table} t "
+        "WHERE t.initiative_id = %(initiative)s AND t.status = ANY(%(active)s) "
+        "ORDER BY t.due_at, t.id"
+    )
 
 
 def _open_task(initiative, action, principal, active) -> InitiativeTask | None:

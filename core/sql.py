@@ -1,0 +1,200 @@
+"""Statements written once, as text, for the few paths where building and compiling a queryset
+costs more Python than PostgreSQL spends running it (the door: docs/performance.md).
+
+They run through Django's connection, so transactions, `CaptureQueriesContext` and the query
+log see them like any other; their rows become model instances through `Model.from_db`, with
+the fields' own conversions (JSON, viewflow's node references), as the ORM would build them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+
+def fetchall(sql: str, params: Sequence | dict = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def fetchone(sql: str, params: Sequence | dict = ()) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def fetch_sets(statements: Sequence[tuple[str, dict]]) -> list[list[tuple]]:
+    """Several independent statements in one round trip, each one's rows in order. Their
+    parameters are named and must not collide. With server-side binding (which allows one
+    statement per execute) they are sent one after the other instead."""
+    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        return [fetchall(text, params) for text, params in statements]
+    merged: dict = {}
+    for _text, params in statements:
+        merged.update(params)
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(text for text, _params in statements), merged)
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
+@functools.cache
+def columns(model, alias: str) -> str:
+    """The model's concrete columns, in field order, qualified by `alias` (for SELECT)."""
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+class Loader:
+    """Builds instances of one model from a row slice laid out as `columns(model, …)`."""
+
+    def __init__(self, model) -> None:
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.width = len(fields)
+        self.names = [f.attname for f in fields]
+        self.pk_index = fields.index(model._meta.pk)
+        # Only the fields that convert what the database returns (JSON text, node references).
+        self.converters = [
+            (i, f.from_db_value, f) for i, f in enumerate(fields) if hasattr(f, "from_db_value")
+        ]
+
+    def __call__(self, row: Sequence, start: int = 0):
+        values = list(row[start : start + self.width])
+        for i, convert, field in self.converters:
+            values[i] = convert(values[i], field, connection)
+        return self.model.from_db(connection.alias, self.names, values)
+
+    def present(self, row: Sequence, start: int = 0) -> bool:
+        """False for the NULLs a LEFT JOIN gives when there is no row."""
+        return row[start + self.pk_index] is not None
+
+    def all(self, rows: Iterable[Sequence], start: int = 0) -> list:
+        return [self(row, start) for row in rows]
+
+
+@functools.cache
+def loader(model) -> Loader:
+    return Loader(model)
+
+
+def load(model, row: Sequence, start: int = 0) -> Any:
+    return loader(model)(row, start)
+
+
+# ---- Writing a row as Model.save() would, without building the statement each time
+
+
+class Writer:
+    """UPDATE and INSERT of every concrete column of one model, written once. The values go
+    through each field's `pre_save` and `get_db_prep_save`, as in `Model.save()`."""
+
+    def __init__(self, model) -> None:
+        meta = model._meta
+        self.model = model
+        self.fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
+        self.pk = meta.pk
+        table = connection.ops.quote_name(meta.db_table)
+        quote = connection.ops.quote_name
+        self.update_sql = (
+            f"UPDATE {table} SET {', '.join(f'{quote(f.column)} = %s' for f in self.fields)} "
+            f"WHERE {quote(self.pk.column)} = %s"
+        )
+        self.insert_sql = (
+            f"INSERT INTO {table} ({', '.join(quote(f.column) for f in self.fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(self.fields))}) RETURNING {quote(self.pk.column)}"
+        )
+
+    def values(self, obj, add: bool) -> list:
+        return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in self.fields]
+
+
+@functools.cache
+def writer(model) -> Writer:
+    return Writer(model)
+
+
+def _plain_save_applies(obj) -> bool:
+    """Only where Model.save() would do nothing more: PostgreSQL, and nobody listening to the
+    model's save signals (none does today; if one ever does, the ORM's save runs instead)."""
+    from django.db.models import signals
+
+    model = type(obj)
+    return (
+        connection.vendor == "postgresql"
+        and not signals.pre_save.has_listeners(model)
+        and not signals.post_save.has_listeners(model)
+    )
+
+
+@functools.cache
+def _partial_update(model, names: tuple[str, ...], expect: tuple[str, ...]) -> tuple[str, list]:
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in names]
+    where = [f"{quote(meta.pk.column)} = %s"]
+    where += [f"{quote(meta.get_field(name).column)} = %s" for name in expect]
+    statement = (
+        f"UPDATE {quote(meta.db_table)} "
+        f"SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} WHERE {' AND '.join(where)}"
+    )
+    return statement, fields
+
+
+def update(obj, fields: Iterable[str] | None = None, *, expect: dict | None = None) -> bool:
+    """Save an existing row as `save()` (or `save(update_fields=fields)`) would, optionally only
+    where the row still holds `expect` (a guard like django-fsm's ConcurrentTransitionMixin).
+    False when the caller must use `save()` instead: not applicable here, or no row matched
+    (Django would then insert, or the guard's own error would be raised)."""
+    if obj.pk is None or obj._state.adding or not _plain_save_applies(obj):
+        return False
+    obj._prepare_related_fields_for_save(operation_name="save")
+    expect = expect or {}
+    if fields is None and not expect:
+        w = writer(type(obj))
+        statement, params = w.update_sql, [*w.values(obj, False), obj.pk]
+    else:
+        names = (
+            tuple(fields) if fields is not None else tuple(f.name for f in writer(type(obj)).fields)
+        )
+        statement, targets = _partial_update(type(obj), names, tuple(expect))
+        params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
+        params += [obj.pk, *expect.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        if cursor.rowcount != 1:
+            return False
+    obj._state.db = connection.alias
+    return True
+
+
+def insert(obj, *, link: tuple | None = None) -> bool:
+    """Insert a new row (its key from the database) as `save()` would; with
+    `link=(through_model, own_column, other_column, other_id)` the same statement also writes
+    the many-to-many row joining it to `other_id`. False when the caller must use `save()`."""
+    if obj.pk is not None or not _plain_save_applies(obj):
+        return False
+    w = writer(type(obj))
+    obj._prepare_related_fields_for_save(operation_name="save")
+    values = w.values(obj, True)
+    if link is None:
+        statement, params = w.insert_sql, values
+    else:
+        through, own, other, other_id = link
+        quote = connection.ops.quote_name
+        statement = (
+            f"WITH new AS ({w.insert_sql}) "
+            f"INSERT INTO {quote(through._meta.db_table)} ({quote(own)}, {quote(other)}) "
+            f"SELECT new.{quote(w.pk.column)}, %s FROM new RETURNING {quote(own)}"
+        )
+        params = [*values, other_id]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return True
