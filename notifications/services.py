@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import context
+
 from .models import Notification, Outbox, Preference, Webhook
 
 log = logging.getLogger(__name__)
@@ -148,7 +150,7 @@ def dispatch_soon(ids: list[int]) -> None:
     """After commit: hand the rows to the worker. With a broker, a thread of this process
     publishes them a moment later, together with other transitions' rows (one broker message
     per batch, not per transition, and the transition does not wait for Redis); the rows are
-    committed already, so if this process dies first the sweep sends them (ADR 0008). Without
+    committed already, so if this process dies first the sweep sends them (ADR 0013). Without
     a broker (tasks run in-process) they are delivered at once, as before."""
     from .tasks import deliver
 
@@ -178,7 +180,8 @@ class _Publisher:
                 ).start()
                 self._pid = os.getpid()
             self._pending += 1
-            self._queue.put(ids)
+            # What caused them (request id, user, initiative): the tasks they become carry it.
+            self._queue.put((context.current(), ids))
 
     def _run(self, inbox: queue.SimpleQueue) -> None:
         while True:
@@ -190,13 +193,27 @@ class _Publisher:
                     batches.append(inbox.get_nowait())
                 except queue.Empty:
                     break
-            ids = [pk for batch in batches for pk in batch]
+            # One message per request that caused rows (ops.celery puts its id in the headers),
+            # several transitions of one request, or of none, together.
+            caused: dict[tuple, list[int]] = {}
+            for cause, ids in batches:
+                caused.setdefault(tuple(cause.items()), []).extend(ids)
             size = settings.NOTIFICATIONS_BATCH_SIZE
             try:
-                for start in range(0, len(ids), size):
-                    dispatch(ids[start : start + size])
+                for cause, ids in caused.items():
+                    values = dict(cause)
+                    tokens = context.bind(
+                        request_id_value=values["request_id"],
+                        user_value=values["user"],
+                        initiative_value=values["initiative"],
+                    )
+                    try:
+                        for start in range(0, len(ids), size):
+                            dispatch(ids[start : start + size])
+                    finally:
+                        context.unbind(tokens)
             except Exception:  # noqa: BLE001 - never let the thread die; the sweep has the rows
-                log.exception("publishing %d outbox rows failed", len(ids))
+                log.exception("publishing outbox rows failed")
             finally:
                 with self._guard:
                     self._pending -= len(batches)

@@ -44,5 +44,7 @@ fi
 echo "== ruff"
 "$BIN/ruff" check .
 
-echo "== pytest"
-exec "$BIN/python" -m pytest "$@"
+# Two processes by default (pytest-xdist): the browser, worker and fuzzing tests spend much of
+# their time waiting, so two share two cores well. TEST_WORKERS=0 runs in this one process.
+echo "== pytest (${TEST_WORKERS:-2} workers)"
+exec "$BIN/python" -m pytest -n "${TEST_WORKERS:-2}" "$@"

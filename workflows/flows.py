@@ -198,8 +198,11 @@ def eligible_holders(process, role: str) -> list[int]:
     if role not in cache:
         initiative = process.initiative
         # Committee roles are held in the campaign's committee: for a nomination from a lower
-        # level that is not the committee covering the model's unit (workflows.levels).
-        unit = initiative.campaign.committee if role in COMMITTEE_ROLES else initiative.unit
+        # level that is not the committee covering the model's unit (workflows.levels). For a
+        # registration it is, and the unit (loaded with the lock) says which without a read.
+        nomination = initiative.nominated_from_id is not None
+        in_campaign = role in COMMITTEE_ROLES and nomination
+        unit = initiative.campaign.committee if in_campaign else initiative.unit
         cache[role] = role_holder_ids(unit, role)
     return cache[role]
 

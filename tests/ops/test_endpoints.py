@@ -166,7 +166,7 @@ def test_a_lost_row_lock_is_counted_as_a_conflict(world, monkeypatch):
     class LockNotAvailable(Exception):
         sqlstate = "55P03"  # what PostgreSQL answers a NOWAIT lock on a taken row
 
-    def taken(self, subject_id):
+    def taken(self, *args, **kwargs):
         raise OperationalError("could not obtain lock") from LockNotAvailable()
 
     monkeypatch.setattr(ProcessKind, "lock", taken)
