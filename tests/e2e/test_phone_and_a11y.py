@@ -315,6 +315,13 @@ def test_every_main_page_fits_the_window_and_passes_axe(e2e_world, login, axe, w
             "/bieu-mau/",
             "/cong-khai/",
             f"/cong-khai/{done.pk}/",
+            # This round's pages: plans, periodic reports, levels, past years, documents.
+            "/ke-hoach/",
+            "/ke-hoach/moi/",
+            "/bao-cao-dinh-ky/",
+            "/cap-tren-cap-duoi/",
+            "/cac-nam-truoc/nhap/",
+            f"/dot-thi-dua/{world.campaign.pk}/van-ban/",
         ],
         "auditor": ["/nhat-ky/", "/nhat-ky/kiem-tra-chuoi/"],
     }
