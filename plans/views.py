@@ -4,6 +4,8 @@ scope is 404 (core.http)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -126,29 +128,20 @@ def _task_context(committee: Unit, posted_rows=None, plan: Plan | None = None) -
     return {"task_rows": rows, "lead_choices": lead_choices}
 
 
-@login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
-    committees = list(selectors.committee_choices(request.user, roles=DRAFTERS))
-    if not committees:
-        raise Http404
-    committee = committees[0]
-    units = _units_of(committee)
-    posted = request.method == "POST"
-    form = forms.PlanForm(
-        request.POST if posted else None, request.FILES if posted else None, units=units
-    )
+def _plan_form_page(request: HttpRequest, form, committee, save, plan=None) -> HttpResponse:
+    """The plan's form, new or a draft's edit: on POST the fields and the task table go to
+    `save` (the service); refusals come back beside their field or table row."""
     rows = None
     task_errors: dict = {}
     status = 200
-    if posted:
+    if request.method == "POST":
         count = parse_int(request.POST.get("task_count"), 0, low=0, high=services.MAX_TASKS) or 0
         rows = forms.task_rows(request.POST, count)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                plan = services.create_plan(
+                saved = save(
                     actor=request.user,
-                    committee=committee,
                     title=data["title"],
                     deadline=data["deadline"],
                     tasks=rows,
@@ -167,19 +160,34 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 status = _status(exc)
             else:
                 messages.success(request, _("Đã lưu dự thảo kế hoạch."))
-                return redirect(plan)
+                return redirect(plan or saved)
         else:
             status = 400
+    context = {"form": form, "committee": committee, "task_errors": task_errors}
+    if plan is not None:
+        context["plan"] = plan
     return render(
         request,
         "plans/plan_form.html",
-        {
-            "form": form,
-            "committee": committee,
-            "task_errors": task_errors,
-            **_task_context(committee, rows),
-        },
+        {**context, **_task_context(committee, rows, plan)},
         status=status,
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    committees = list(selectors.committee_choices(request.user, roles=DRAFTERS))
+    if not committees:
+        raise Http404
+    committee = committees[0]
+    posted = request.method == "POST"
+    form = forms.PlanForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        units=_units_of(committee),
+    )
+    return _plan_form_page(
+        request, form, committee, functools.partial(services.create_plan, committee=committee)
     )
 
 
@@ -190,7 +198,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, roles=DRAFTERS
     ):
         raise Http404
-    units = _units_of(plan.committee)
     posted = request.method == "POST"
     initial = {
         "title": plan.title,
@@ -203,53 +210,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PlanForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        units=units,
+        units=_units_of(plan.committee),
         initial=initial,
     )
-    rows = None
-    task_errors: dict = {}
-    status = 200
-    if posted:
-        count = parse_int(request.POST.get("task_count"), 0, low=0, high=services.MAX_TASKS) or 0
-        rows = forms.task_rows(request.POST, count)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_plan(
-                    plan.pk,
-                    actor=request.user,
-                    title=data["title"],
-                    deadline=data["deadline"],
-                    tasks=rows,
-                    targets=[int(pk) for pk in data["targets"]],
-                    all_units=data["all_units"],
-                    basis=data["basis"],
-                    content=data["content"],
-                    attachments=data["attachments"],
-                    meta=meta_from(request),
-                )
-            except DomainError as exc:
-                refuse_as_http(exc)
-                _put_errors(form, exc)
-                task_errors = {k: v for k, v in exc.field_errors.items() if k.startswith("tasks")}
-                _row_errors(rows, task_errors)
-                status = _status(exc)
-            else:
-                messages.success(request, _("Đã lưu dự thảo kế hoạch."))
-                return redirect(plan)
-        else:
-            status = 400
-    return render(
-        request,
-        "plans/plan_form.html",
-        {
-            "form": form,
-            "plan": plan,
-            "committee": plan.committee,
-            "task_errors": task_errors,
-            **_task_context(plan.committee, rows, plan),
-        },
-        status=status,
+    return _plan_form_page(
+        request, form, plan.committee, functools.partial(services.update_plan, plan.pk), plan
     )
 
 
