@@ -96,6 +96,22 @@ def test_the_plan_form_says_what_is_wrong_beside_it_and_saves_nothing(world):
     # The draft is the committee's: the unit does not see it until it is issued.
     assert client_for(world.staff).get(f"/ke-hoach/{plan.pk}/").status_code == 404
 
+    # The draft is edited on the same form: a bad row is refused beside it and changes nothing;
+    # a good edit replaces the title and the task table; nobody outside the committee edits.
+    edit = f"/ke-hoach/{plan.pk}/sua/"
+    assert page.get(edit).status_code == 200
+    r = page.post(edit, _post(world, title="Sửa", **{"tasks-0-ends_on": "01/03/2026"}))
+    assert r.status_code == 400 and "Dòng 1:" in r.content.decode()
+    plan.refresh_from_db()
+    assert plan.title == "Kế hoạch tuyên truyền"
+    r = page.post(edit, _post(world, title="Kế hoạch đã sửa", **{"tasks-0-content": "Hội thi"}))
+    assert r.status_code == 302 and r["Location"].endswith(f"/ke-hoach/{plan.pk}/")
+    plan.refresh_from_db()
+    assert plan.title == "Kế hoạch đã sửa"
+    assert [t.content for t in plan.tasks.all()] == ["Hội thi"]
+    assert client_for(world.staff).get(edit).status_code == 404
+    assert client_for(world.b_reviewer).get(edit).status_code == 404
+
 
 def test_calendar_period_and_a_report_written_on_its_page(world):
     leader = client_for(world.leader)
