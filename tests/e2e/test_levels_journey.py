@@ -32,6 +32,7 @@ def levels_world(transactional_db):
 def score(s, fraction: float) -> None:
     s.page.get_by_role("link", name="Chấm điểm", exact=True).click()
     inputs = s.page.locator("input.score")
+    expect(inputs.first).to_be_visible()  # the score page has loaded before its inputs are counted
     for i in range(inputs.count()):
         maximum = float(inputs.nth(i).get_attribute("data-max"))
         inputs.nth(i).fill(f"{round(maximum * fraction, 2):g}".replace(".", ","))
