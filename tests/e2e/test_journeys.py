@@ -137,7 +137,9 @@ def test_a_model_goes_from_registration_to_commendation_and_the_auditor_finds_it
         s = login(member)
         open_task(s, TITLE)
         s.page.get_by_role("link", name="Chấm điểm", exact=True).click()
+        s.page.wait_for_url(re.compile(r"/thao-tac/score/$"))
         inputs = s.page.locator("input.score")
+        expect(inputs.first).to_be_visible()  # counted only once the score page has loaded
         total = 0.0
         for i in range(inputs.count()):
             maximum = float(inputs.nth(i).get_attribute("data-max"))
