@@ -431,7 +431,12 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @route(detail=True, methods=["get"])
     def standing(self, request, pk=None):
-        return Response(_standing(selectors.plan_standing(self._get(pk))))
+        plan = self._get(pk)
+        # Every unit's standing is the committee's to read (as on the plan's page): a unit the
+        # plan went to sees its own filing, not who else is late.
+        if not access.on_committee_side(request.user, plan):
+            raise NotFoundError()
+        return Response(_standing(selectors.plan_standing(plan)))
 
     def _act(self, request, pk, name: str) -> Response:
         plan = self._get(pk)

@@ -1,0 +1,112 @@
+"""Found in review (issue #16): what one unit or a council member could read of a committee's
+plans and filings beyond their part, and what the exports let through."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from plans import exports, selectors, services
+from plans.models import Filing
+from tests.api.conftest import Api
+
+from .conftest import in_days
+
+pytestmark = pytest.mark.postgres
+
+
+def _issued(world):
+    plan = services.create_plan(
+        actor=world.reviewer,
+        committee=world.units["bdv"],
+        title="Kế hoạch thử",
+        deadline=in_days(5),
+        tasks=[{"content": "Việc 1", "ongoing": True}],
+        targets=[world.units["dept"].pk, world.units["dept2"].pk],
+    )
+    services.perform_plan(plan.pk, "submit", actor=world.reviewer)
+    services.perform_plan(plan.pk, "issue", actor=world.leader)
+    return plan
+
+
+def test_a_unit_the_plan_went_to_does_not_read_every_units_standing(world):
+    """The API's standing of a plan answered any unit the plan went to, naming every other unit,
+    its state and how often it was returned; the plan's page shows it to the committee only."""
+    plan = _issued(world)
+
+    assert Api(world.staff).get(f"/plans/{plan.pk}").status_code == 200
+    r = Api(world.staff).get(f"/plans/{plan.pk}/standing")
+    assert r.status_code == 404, r.json()
+    assert r.json()["code"] == "not_found"
+    r = Api(world.reviewer).get(f"/plans/{plan.pk}/standing")
+    assert r.status_code == 200
+    assert len(r.json()["units"]) == 2
+    assert Api(world.auditor).get(f"/plans/{plan.pk}/standing").status_code == 200
+
+
+def test_a_council_member_reads_no_plan_filing_or_period_of_the_committee(world):
+    """plans.access says a committee's reviewers, leaders and auditors read its plans and its
+    units' filings; council members (who score registrations) read them too."""
+    plan = _issued(world)
+    filing = Filing.objects.filter(plan=plan).first()
+    calendar = services.set_calendar(
+        actor=world.leader, committee=world.units["bdv"], year=in_days(0).year, monthly_day=5
+    )
+    period = services.open_period(calendar.pk, actor=world.leader, frequency="month", index=1)
+    member = Api(world.member1)
+
+    assert member.get(f"/plans/{plan.pk}").status_code == 404
+    assert member.get(f"/filings/{filing.pk}").status_code == 404
+    assert member.get(f"/report-periods/{period.pk}").status_code == 404
+    assert member.get("/plans").json()["count"] == 0
+    assert member.get("/filings").json()["count"] == 0
+    page = Client()
+    page.force_login(world.member1)
+    assert page.get(f"/ke-hoach/{plan.pk}/").status_code == 404
+    assert page.get(f"/ke-hoach/van-ban/{filing.pk}/").status_code == 404
+    # The committee's reviewer still reads all three.
+    reviewer = Api(world.reviewer)
+    assert reviewer.get(f"/plans/{plan.pk}").status_code == 200
+    assert reviewer.get(f"/filings/{filing.pk}").status_code == 200
+    assert reviewer.get(f"/report-periods/{period.pk}").status_code == 200
+
+
+def test_the_compilation_neutralises_formulas_and_control_characters(world):
+    """What units typed reaches the committee's .xlsx as text, never as a formula."""
+    calendar = services.set_calendar(
+        actor=world.leader,
+        committee=world.units["bdv"],
+        year=in_days(0).year,
+        monthly_day=5,
+        sections=["=HYPERLINK(\"http://x\",\"Kết quả\")"],
+        extra_figures=["+cmd|' /C calc'!A0"],
+    )
+    period = services.open_period(calendar.pk, actor=world.leader, frequency="month", index=1)
+    filing = Filing.objects.get(period=period, unit=world.units["dept"])
+    key = period.sections[0]["key"]
+    services.update_filing(
+        filing.pk, actor=world.staff, sections={key: "@SUM(1+1)\x05 kết quả\x07"}
+    )
+    services.perform_filing(filing.pk, "submit", actor=world.staff)
+    services.perform_filing(filing.pk, "sign", actor=world.head)
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(exports.compilation_workbook(selectors.compilation(period)))
+    )
+    texts = [
+        cell.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert "'@SUM(1+1) kết quả" in texts
+    assert "'=HYPERLINK(\"http://x\",\"Kết quả\")" in texts
+    assert "'+cmd|' /C calc'!A0" in texts
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
+    assert all(cell.data_type != "f" for s in book.worksheets for r in s.iter_rows() for cell in r)
+    # The .docx of the same period opens (control characters would have made it a 500).
+    assert exports.compilation_document(selectors.compilation(period))[:2] == b"PK"
