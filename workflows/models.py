@@ -192,8 +192,8 @@ class Criterion(models.Model):
         return f"{self.name} ({self.max_points})"
 
 
-# What a unit may fill in on its registration (seed 002's form and the fuller online forms).
-EDITABLE_FIELDS = (
+# Seed 002's registration form, column by column: what the registration page asks for.
+REGISTRATION_FIELDS = (
     "field",
     "title",
     "form",
@@ -205,6 +205,10 @@ EDITABLE_FIELDS = (
     "expected_results",
     "kind",
     "replicates",
+)
+# What a unit may fill in on its registration (seed 002's form and the fuller online forms).
+EDITABLE_FIELDS = (
+    *REGISTRATION_FIELDS,
     "topic",
     "start_date",
     "situation",
