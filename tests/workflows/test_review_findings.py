@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.workflows.test_engine_defects import campaign_change_url, campaign_form
-from tests.workflows.test_engine_defects import staff_leader as _staff_leader  # noqa: F401
 from workflows import forms
 from workflows.lifecycle.conditions import NEEDED_TO_SUBMIT, missing_registration_fields
 from workflows.models import EDITABLE_FIELDS, REGISTRATION_FIELDS, AuditEntry, Initiative
