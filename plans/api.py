@@ -18,6 +18,7 @@ from core.api import request_meta
 from core.errors import NotAllowed
 from core.parsing import parse_int
 from units.models import Unit
+from workflows import idempotent
 from workflows.engine.inputs import StrictInput, serializer_class
 
 from . import access, exports, selectors, services
@@ -440,13 +441,19 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _act(self, request, pk, name: str) -> Response:
         plan = self._get(pk)
+        key = idempotent.key_of(request)
         body = serializer_class(PLAN_ACTIONS[name], Plan, prefix="Plan")(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
+
+        def run() -> dict:
             services.perform_plan(
                 plan.pk, name, actor=request.user, meta=request_meta(request), **body.validated_data
             )
-            return self._answer(plan.pk)
+            return self._answer(plan.pk).data
+
+        return idempotent.act(
+            request, subject_type="plan", pk=plan.pk, action=name, key=key, run=run
+        )
 
 
 def _plan_fields(data: dict) -> dict:
@@ -529,9 +536,11 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _act(self, request, pk, name: str) -> Response:
         filing = self._get(pk)
+        key = idempotent.key_of(request)
         body = serializer_class(FILING_ACTIONS[name], Filing, prefix="Filing")(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
+
+        def run() -> dict:
             services.perform_filing(
                 filing.pk,
                 name,
@@ -539,7 +548,11 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 meta=request_meta(request),
                 **body.validated_data,
             )
-            return self._answer(filing.pk)
+            return self._answer(filing.pk).data
+
+        return idempotent.act(
+            request, subject_type="filing", pk=filing.pk, action=name, key=key, run=run
+        )
 
 
 def _action_route(action, prefix: str, response):
@@ -549,13 +562,17 @@ def _action_route(action, prefix: str, response):
     handler.__name__ = f"action_{action.name}"
     handler.__doc__ = str(action.label)
     body = serializer_class(action, None, prefix=prefix)
+    noun = "kế hoạch" if prefix == "Plan" else "văn bản"
     schema = extend_schema(
         summary=str(action.label),
         description="Đi qua một cửa (workflows.engine.door)."
-        + (" Cần nêu lý do (`comment`)." if action.needs_reason else ""),
+        + (" Cần nêu lý do (`comment`)." if action.needs_reason else "")
+        + " "
+        + idempotent.schema_description(noun),
         operation_id=f"{prefix.lower()}s_action_{action.name}",
+        parameters=[idempotent.schema_parameter()],
         request={"application/json": body},
-        responses=response,
+        responses={200: response, 422: idempotent.schema_mismatch(noun)},
     )
     return schema(
         route(
