@@ -288,6 +288,21 @@ def import_history(
         elif item is not None:
             parsed.append(item)
 
+    with transaction.atomic():
+        # Checked against what is stored, then written, as one step (similar.hold_titles):
+        # each unit's year, and each committee's (its campaign may be created here).
+        similar.hold_titles(
+            [(item.unit.pk, item.year) for item in parsed]
+            + [(committees[item.unit.pk].pk, item.year) for item in parsed]
+        )
+        return _check_and_write(
+            parsed, errors, hints, result, committees, actor, filename, content, dry_run, meta
+        )
+
+
+def _check_and_write(
+    parsed, errors, hints, result, committees, actor, filename, content, dry_run, meta
+) -> HistoryResult:
     plan = _plan(parsed, errors)
     sources = _resolve_sources(plan, actor, errors)
     campaigns = _campaigns(plan, committees)

@@ -10,6 +10,8 @@ enough for one pair of thresholds; PostgreSQL's is accent-sensitive ("khéo" ≠
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -49,6 +51,37 @@ class Similar:
             "unit": self.initiative.unit.name,
             "year": self.initiative.year,
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking, then inserting, as one step
+
+# pg_advisory_xact_lock(namespace, key): "titl", so no other lock of the service shares the
+# space (core.idempotency takes one-argument locks, which PostgreSQL keeps apart anyway).
+LOCK_NAMESPACE = 0x7469746C
+# A unit's year maps to one of these; an import holds each bucket it touches (at most this
+# many locks, whatever the file's size), two registrations collide only by chance.
+LOCK_BUCKETS = 256
+
+
+def _bucket(unit_id: int, year: int) -> int:
+    digest = hashlib.sha256(f"{unit_id}:{year}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % LOCK_BUCKETS
+
+
+def hold_titles(pairs: Iterable[tuple[int, int]]) -> None:
+    """Hold, until the current transaction ends, the right to register titles for each
+    (unit id, year): the duplicate check and the insert after it are then one step, so two
+    registrations of one title at once cannot both find "no duplicate". Buckets are taken in
+    order (no deadlock between two imports). SQLite lets one writer in at a time: nothing to
+    do there."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("hold_titles() outside a transaction would hold nothing")
+    with connection.cursor() as cursor:
+        for bucket in sorted({_bucket(unit_id, year) for unit_id, year in pairs}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, bucket])
 
 
 def trigrams(text: str) -> set[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import contextlib
+import threading
 
+import pytest
+from django.db import connections
+
+from core.errors import Duplicate
 from tests.workflows.test_engine_defects import campaign_change_url, campaign_form
 from workflows import forms
 from workflows.lifecycle.conditions import NEEDED_TO_SUBMIT, missing_registration_fields
@@ -49,3 +54,102 @@ def test_one_admin_save_of_a_campaign_is_one_audit_entry(world, staff_leader):
     campaign.refresh_from_db()
     staff_leader.post(campaign_change_url(campaign), campaign_form(campaign))
     assert AuditEntry.objects.exclude(pk__in=seen).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_of_one_title_at_once_cannot_both_pass_the_duplicate_check(
+    on_postgres, monkeypatch
+):
+    """The duplicate check ran before the insert's transaction: two registrations of one title
+    at the same moment (two API calls, two connections) both found "no duplicate" and both were
+    created. Each now holds its unit's year from the check to its commit."""
+    from tests.workflows.conftest import REGISTRATION, build_world
+    from workflows import similar
+    from workflows.services import create_initiative
+
+    world = build_world()
+    barrier = threading.Barrier(2)
+    original = similar.duplicates
+
+    def slow_duplicates(*args, **kwargs):
+        found = original(*args, **kwargs)
+        # Both checks meet here before either inserts, unless one waits for the other's
+        # commit before checking (then the wait times out and the first goes on alone).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=3)
+        return found
+
+    monkeypatch.setattr(similar, "duplicates", slow_duplicates)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def register(person):
+        try:
+            create_initiative(
+                unit=world.units["dept"],
+                actor=person,
+                year=world.year,
+                check_similar=True,
+                **{**REGISTRATION, "title": "Mô hình dân vận khéo đăng ký hai lần cùng lúc"},
+            )
+            result = "created"
+        except Duplicate:
+            result = "duplicate"
+        except Exception as exc:  # noqa: BLE001 - the assertion below names it
+            result = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=register, args=(p,)) for p in (world.staff, world.head)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["created", "duplicate"]
+    assert (
+        Initiative.objects.filter(title="Mô hình dân vận khéo đăng ký hai lần cùng lúc").count()
+        == 1
+    )
+
+
+def test_the_imports_check_and_write_under_the_same_hold(world, monkeypatch, client):
+    """The form import and the history import take the unit's year (and the committee's) before
+    their duplicate checks, inside the transaction that writes."""
+    import io
+
+    from django.db import connection
+    from django.urls import reverse
+
+    from reports.services import import_registration_form
+    from tests.workflows.conftest import draft
+    from tests.workflows.test_history import five_years, run
+    from workflows import similar
+
+    held: list[tuple[list, bool]] = []
+    monkeypatch.setattr(
+        similar, "hold_titles", lambda pairs: held.append((list(pairs), connection.in_atomic_block))
+    )
+    draft(world)
+    held.clear()
+    client.force_login(world.staff)
+    form = client.get(reverse("reports:form_xlsx", args=[world.units["dept"].pk, world.year]))
+    created = import_registration_form(
+        io.BytesIO(form.content),
+        filename="bieu.xlsx",
+        unit=world.units["dept2"],
+        actor=world.other_staff,
+        year=world.year,
+    )
+    assert len(created) == 1
+    assert held[0] == ([(world.units["dept2"].pk, world.year)], True)
+
+    held.clear()
+    run(world, five_years(world.year))
+    pairs, atomic = held[0]
+    bdv = world.units["bdv"].pk
+    assert atomic and {(bdv, world.year - 5), (world.units["dept"].pk, world.year - 5)} <= set(
+        pairs
+    )
