@@ -14,9 +14,10 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from core.imports import fold
@@ -32,6 +33,10 @@ NEAR_DUPLICATE = 0.6
 # Other units' and published models at least this alike are suggested as possible sources.
 SUGGESTED = 0.35
 SUGGESTIONS = 5
+# The PostgreSQL query keeps only titles pg_trgm's `%` operator calls similar (its default
+# threshold, 0.3) before applying these: neither may be lower.
+PG_TRGM_THRESHOLD = 0.3
+assert min(NEAR_DUPLICATE, SUGGESTED) >= PG_TRGM_THRESHOLD
 PUBLISHED = (State.RECOGNIZED, State.COMMENDED)
 
 
@@ -109,7 +114,10 @@ def ranked(qs: QuerySet[Initiative], title: str, *, threshold: float, limit: int
     qs = qs.select_related("unit")
     if connection.vendor == "postgresql":
         rows = (
-            qs.annotate(similarity=TrigramSimilarity("title", title))
+            # `%` (similarity ≥ pg_trgm.similarity_threshold, 0.3 by default) is what the GIN
+            # trigram index answers (migration 0017); the exact threshold follows.
+            qs.filter(TrigramSimilar(F("title"), Value(title)))
+            .annotate(similarity=TrigramSimilarity("title", title))
             .filter(similarity__gte=threshold)
             .order_by("-similarity", "-year", "pk")[:limit]
         )

@@ -153,3 +153,41 @@ def test_the_imports_check_and_write_under_the_same_hold(world, monkeypatch, cli
     assert atomic and {(bdv, world.year - 5), (world.units["dept"].pk, world.year - 5)} <= set(
         pairs
     )
+
+
+@pytest.mark.postgres
+def test_the_similar_titles_lookup_is_answered_by_a_trigram_index(world, on_postgres):
+    """The suggestion query scanned every published and in-scope model; a GIN trigram index
+    on the title answers its `%` filter, and the ranking is unchanged."""
+    from django.db import connection
+
+    from tests.workflows.conftest import draft
+    from workflows import similar
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'workflows_initiative' "
+            "AND indexdef LIKE %s",
+            ["%gin_trgm_ops%"],
+        )
+        assert [row[0] for row in cursor.fetchall()] != []
+    mine = draft(world, title="Chợ nông sản sạch của hội nông dân")
+    theirs = draft(world, title="Chợ nông sản sạch ở phường")
+    # Another unit's model, published (recognised): a source anyone may be shown.
+    Initiative.objects.filter(pk=theirs.pk).update(unit=world.units["dept2"], state="recognized")
+    found = similar.replication_sources(
+        mine.title, actor=world.staff, unit=mine.unit, year=mine.year, exclude_pk=mine.pk
+    )
+    assert [s.initiative.pk for s in found] == [theirs.pk]
+
+    qs = (
+        similar.Initiative.objects.filter(
+            similar.TrigramSimilar(similar.F("title"), similar.Value(mine.title))
+        )
+        .order_by()
+        .values("pk")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+    assert "workflows_initiative_title_trgm" in plan, plan
