@@ -1,0 +1,72 @@
+"""Delegation and separation of duties on the levels' actions (issue #15, found in review): a
+substitute nominates for the commune's leader, a substitute accepts for the province's
+reviewer, and a person who nominated for someone else may not screen the nomination at the
+higher level in their own name."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.api.conftest import Api
+from tests.workflows.conftest import person
+from tests.workflows.test_engine_defects import on_leave
+from units.models import Role
+from workflows import services
+from workflows.exceptions import NotAllowed
+from workflows.models import Initiative
+
+from .levels_world import build_levels_world, recognised_at_commune
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lw(db):
+    return build_levels_world()
+
+
+def test_substitutes_nominate_and_accept_for_the_leader_and_the_reviewer(lw):
+    model = recognised_at_commune(lw)
+    deputy = person("pho_ban_x1", (lw.units["hnd_x1"], Role.UNIT_STAFF))
+    on_leave(lw.x1_leader, deputy)
+    r = Api(deputy).act(model.pk, "nominate_up")
+    assert r.status_code == 200, r.json()
+    nomination = Initiative.objects.get(nominated_from=model)
+    entry = model.audit_entries.get(action="nominate_up")
+    assert (entry.actor_id, entry.on_behalf_of_id) == (deputy.pk, lw.x1_leader.pk)
+
+    stand_in = person("chuyen_vien_thay", (lw.units["bdv_x2"], Role.COMMITTEE_REVIEWER))
+    on_leave(lw.p_reviewer, stand_in)
+    page = Client()
+    page.force_login(stand_in)
+    assert page.get(f"/mo-hinh/{nomination.pk}/").status_code == 200
+    r = Api(stand_in).act(nomination.pk, "accept_nomination")
+    assert r.status_code == 200, r.json()
+    assert r.json()["state"] == "scoring"
+    accepted = nomination.audit_entries.get(action="accept_nomination")
+    assert (accepted.actor_id, accepted.on_behalf_of_id) == (stand_in.pk, lw.p_reviewer.pk)
+
+
+def test_who_nominated_for_the_commune_leader_may_not_screen_it_at_the_province(lw):
+    """One person, the commune leader's substitute and a reviewer of the province: the
+    nomination records the leader as its submitter, so the bar on screening one's own
+    submission did not stop its substitute."""
+    model = recognised_at_commune(lw)
+    both = person("ca_hai_cap", (lw.units["bdv_tu"], Role.COMMITTEE_REVIEWER))
+    on_leave(lw.x1_leader, both)
+    services.perform(model.pk, "nominate_up", actor=both)
+    nomination = Initiative.objects.get(nominated_from=model)
+
+    with pytest.raises(NotAllowed):
+        services.perform(nomination.pk, "accept_nomination", actor=both)
+    r = Api(both).act(nomination.pk, "accept_nomination")
+    assert r.status_code == 403 and r.json()["code"] == "not_allowed"
+    assert "accept_nomination" not in Api(both).get(f"/initiatives/{nomination.pk}").json()[
+        "available_actions"
+    ]
+    nomination.refresh_from_db()
+    assert nomination.state == "screening"
+    # Another reviewer of the province screens it.
+    done = services.perform(nomination.pk, "accept_nomination", actor=lw.p_reviewer)
+    assert done.state == "scoring"
