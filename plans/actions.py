@@ -43,9 +43,27 @@ class Issue(Action):
         }
 
 
+def _submitted(filing, person) -> bool:
+    """The person the filing was last submitted for, or the one who submitted it for them
+    (a substitute: the latest "submit" entry's actor); either may not sign it."""
+    if filing.submitted_by_id is None:
+        return False
+    if filing.submitted_by_id == person.pk:
+        return True
+    from workflows.models import AuditEntry
+
+    last = (
+        AuditEntry.objects.filter(subject_type="filing", subject_id=filing.pk, action="submit")
+        .order_by("-seq")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return last == person.pk
+
+
 NOT_SUBMITTER = Bar(
     "not_submitter",
-    lambda filing, person: filing.submitted_by_id == person.pk,
+    _submitted,
     _("Người trình không tự ký văn bản mình trình."),
 )
 

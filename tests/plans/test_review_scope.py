@@ -110,3 +110,26 @@ def test_the_compilation_neutralises_formulas_and_control_characters(world):
     assert all(cell.data_type != "f" for s in book.worksheets for r in s.iter_rows() for cell in r)
     # The .docx of the same period opens (control characters would have made it a 500).
     assert exports.compilation_document(selectors.compilation(period))[:2] == b"PK"
+
+
+def test_who_submitted_a_filing_for_the_staff_may_not_sign_it_as_head(world):
+    """The head, standing in for the unit's staff member, submits the filing in the staff
+    member's name: the filing recorded the staff member as its submitter, so the head could
+    then sign what they had themself sent up."""
+    from core.errors import NotAllowed
+    from tests.workflows.test_engine_defects import on_leave
+
+    plan = _issued(world)
+    filing = Filing.objects.get(plan=plan, unit=world.units["dept"])
+    on_leave(world.staff, world.head)
+    services.perform_filing(filing.pk, "submit", actor=world.head)
+    filing.refresh_from_db()
+    assert filing.state == "signing" and filing.submitted_by_id == world.staff.pk
+
+    with pytest.raises(NotAllowed):
+        services.perform_filing(filing.pk, "sign", actor=world.head)
+    r = Api(world.head).post(f"/filings/{filing.pk}/actions/sign")
+    assert r.status_code == 403 and r.json()["code"] == "not_allowed"
+    assert "sign" not in Api(world.head).get(f"/filings/{filing.pk}").json()["available_actions"]
+    filing.refresh_from_db()
+    assert filing.state == "signing"
