@@ -14,12 +14,12 @@ from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.response import Response
 
-from core.api import request_meta
+from core.api import StrictInput, request_meta
 from core.errors import NotAllowed
 from core.parsing import parse_int
 from units.models import Unit
 from workflows import idempotent
-from workflows.engine.inputs import StrictInput, serializer_class
+from workflows.engine.inputs import serializer_class
 
 from . import access, exports, selectors, services
 from .actions import FILING_ACTIONS, PLAN_ACTIONS
