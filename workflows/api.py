@@ -262,6 +262,7 @@ class InitiativeViewSet(
                 unit=initiative.unit,
                 year=initiative.year,
                 exclude_pk=initiative.pk,
+                within=access.visible_initiatives(request.user),
             ),
             "replication_sources": similar.suggestions_for(request.user, initiative),
         }

@@ -132,11 +132,21 @@ def ranked(qs: QuerySet[Initiative], title: str, *, threshold: float, limit: int
 
 
 def duplicates(
-    title: str, *, unit: Unit, year: int, exclude_pk: int | None = None
+    title: str,
+    *,
+    unit: Unit,
+    year: int,
+    exclude_pk: int | None = None,
+    within: QuerySet[Initiative] | None = None,
 ) -> list[Similar]:
     """The unit's own models of the year with the same or a near title (withdrawn ones aside):
-    registering one of them again is a duplicate."""
-    qs = Initiative.objects.filter(unit=unit, year=year).exclude(state=State.WITHDRAWN)
+    registering one of them again is a duplicate. Checks before writing look at every model;
+    what is shown to someone (`within`: the models they may see) stays in their scope, e.g.
+    a lower committee is not shown the higher level's further nomination of its model."""
+    qs = (within if within is not None else Initiative.objects.all()).filter(
+        unit=unit, year=year
+    )
+    qs = qs.exclude(state=State.WITHDRAWN)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return ranked(qs, title, threshold=NEAR_DUPLICATE, limit=SUGGESTIONS)

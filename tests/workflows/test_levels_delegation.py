@@ -70,3 +70,31 @@ def test_who_nominated_for_the_commune_leader_may_not_screen_it_at_the_province(
     # Another reviewer of the province screens it.
     done = services.perform(nomination.pk, "accept_nomination", actor=lw.p_reviewer)
     assert done.state == "scoring"
+
+
+def test_the_similar_titles_of_a_nomination_stay_in_the_callers_scope(lw):
+    """A commune committee follows its nomination at the province, not what the province
+    sends further up: the nomination's "similar titles" listed the province's own nomination
+    of the same model to the centre."""
+    model = recognised_at_commune(lw)
+    services.perform(model.pk, "nominate_up", actor=lw.x1_leader)
+    at_province = Initiative.objects.get(nominated_from=model)
+    # The province's further nomination of it to the centre (its own dossier there).
+    at_centre = Initiative.objects.create(
+        campaign=lw.campaigns["n"],
+        unit=at_province.unit,
+        year=at_province.year,
+        state="screening",
+        title=at_province.title,
+        field=at_province.field,
+        nominated_from=at_province,
+        nominated_by=lw.units["bdv_tu"],
+        created_by=lw.p_leader,
+    )
+    assert Api(lw.x1_reviewer).get(f"/initiatives/{at_centre.pk}").status_code == 404
+    shown = Api(lw.x1_reviewer).get(f"/initiatives/{at_province.pk}/similar").json()
+    assert at_centre.pk not in [d["id"] for d in shown["duplicates"]]
+    assert model.pk in [d["id"] for d in shown["duplicates"]]
+    # The province's reviewer sees both copies, so both are listed for them.
+    shown = Api(lw.p_reviewer).get(f"/initiatives/{at_province.pk}/similar").json()
+    assert {at_centre.pk} <= {d["id"] for d in shown["duplicates"]}
