@@ -133,3 +133,24 @@ def test_who_submitted_a_filing_for_the_staff_may_not_sign_it_as_head(world):
     assert "sign" not in Api(world.head).get(f"/filings/{filing.pk}").json()["available_actions"]
     filing.refresh_from_db()
     assert filing.state == "signing"
+
+
+def test_another_provinces_plan_and_filing_do_not_open_in_the_admin(world):
+    """The admin's change pages read through the same access rule as its lists: another
+    province's plan or filing answers exactly as one that does not exist."""
+    plan = _issued(world)
+    filing = Filing.objects.filter(plan=plan).first()
+    world.b_leader.is_staff = True
+    world.b_leader.save(update_fields=["is_staff"])
+    admin = Client()
+    admin.force_login(world.b_leader)
+    for model, pk in (("plan", plan.pk), ("filing", filing.pk)):
+        theirs = admin.get(f"/admin/plans/{model}/{pk}/change/")
+        nothing = admin.get(f"/admin/plans/{model}/{10**9}/change/")
+        assert theirs.status_code == nothing.status_code == 302, model
+        assert theirs["Location"] == nothing["Location"]
+        assert plan.title not in admin.get(theirs["Location"]).content.decode()
+    world.leader.is_staff = True
+    world.leader.save(update_fields=["is_staff"])
+    admin.force_login(world.leader)
+    assert admin.get(f"/admin/plans/plan/{plan.pk}/change/").status_code == 200
