@@ -154,3 +154,32 @@ def test_another_provinces_plan_and_filing_do_not_open_in_the_admin(world):
     world.leader.save(update_fields=["is_staff"])
     admin.force_login(world.leader)
     assert admin.get(f"/admin/plans/plan/{plan.pk}/change/").status_code == 200
+
+
+def test_a_plan_with_a_file_of_the_wrong_type_is_refused_whole(world):
+    """A plan's attachments are checked like every upload (type and size) before anything is
+    written: the refused plan leaves no plan, task, file or audit entry."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.errors import InvalidData
+    from plans.models import Plan, PlanAttachment, PlanTask
+    from workflows.models import AuditEntry
+
+    before = (Plan.objects.count(), PlanTask.objects.count(), PlanAttachment.objects.count())
+    entries = AuditEntry.objects.count()
+    good = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4", content_type="application/pdf")
+    bad = SimpleUploadedFile("ke-hoach.exe", b"MZ\x90\x00", content_type="application/pdf")
+    with pytest.raises(InvalidData) as refused:
+        services.create_plan(
+            actor=world.reviewer,
+            committee=world.units["bdv"],
+            title="Kế hoạch có tệp sai loại",
+            deadline=in_days(5),
+            tasks=[{"content": "Việc 1", "ongoing": True}],
+            targets=[world.units["dept"].pk],
+            attachments=[good, bad],
+        )
+    assert "ke-hoach.exe" in refused.value.field_errors["attachments"][0]
+    assert "không được chấp nhận" in refused.value.field_errors["attachments"][0]
+    after = (Plan.objects.count(), PlanTask.objects.count(), PlanAttachment.objects.count())
+    assert after == before and AuditEntry.objects.count() == entries
