@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.response import Response
 
 from core.api import StrictInput, request_meta
-from core.errors import NotAllowed
+from core.errors import InvalidData, NotAllowed
 from core.parsing import parse_int
 from units.models import Unit
 from workflows import idempotent
@@ -119,7 +119,12 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanWriteSerializer(StrictInput, serializers.Serializer):
-    committee = serializers.IntegerField(min_value=1, max_value=BIG, required=False)
+    committee = serializers.IntegerField(
+        min_value=1,
+        max_value=BIG,
+        required=False,
+        help_text="Ban Dân vận soạn kế hoạch; bỏ trống khi người gọi chỉ làm việc ở một Ban.",
+    )
     title = serializers.CharField(max_length=500, allow_blank=True)
     basis = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     content = serializers.CharField(max_length=100000, required=False, allow_blank=True)
@@ -354,10 +359,16 @@ def _compilation(data: dict) -> dict:
 
 
 def _committee(request, value, roles) -> Unit:
+    """The committee the body names, among the caller's; left out, the caller's only one."""
     ids = access.committees_of(request.user, roles=roles)
-    if not isinstance(value, int) or value not in ids:
-        if not ids:
-            raise NotAllowed(_("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế hoạch của Ban."))
+    if not ids:
+        raise NotAllowed(_("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế hoạch của Ban."))
+    if value is None:
+        if len(ids) > 1:
+            message = _("Bạn làm việc ở nhiều Ban Dân vận: hãy chọn Ban (mã đơn vị).")
+            raise InvalidData(message, field_errors={"committee": [message]})
+        value = ids[0]
+    if value not in ids:
         raise NotFoundError()
     return Unit.objects.get(pk=value)
 

@@ -191,3 +191,22 @@ def test_the_annual_review_and_the_register(world):
     )
     assert r.status_code == 404
     assert _counts() == before
+
+
+def test_a_plan_without_its_committee_is_the_callers_only_one_or_a_clear_400(world):
+    """`committee` is optional in the plan's body; left out, the API answered 404 "not found"
+    to a reviewer of one committee."""
+    from units.models import Membership, Role
+
+    body = _plan_body(world)
+    del body["committee"]
+    r = Api(world.reviewer).post("/plans", body)
+    assert r.status_code == 201, r.json()
+    assert r.json()["committee"] == world.units["bdv"].pk
+    # Someone who works in two committees must say which.
+    Membership.objects.create(
+        user=world.reviewer, unit=world.units["bdv2"], role=Role.COMMITTEE_REVIEWER
+    )
+    before = _counts()
+    refused(Api(world.reviewer).post("/plans", body), "committee")
+    assert _counts() == before
