@@ -39,7 +39,9 @@ class Issue(Action):
             "number": number,
             "symbol": symbol,
             "issued_on": today,
-            "signer": ctx.principal.get_full_name() or ctx.principal.get_username(),
+            # The person's name as the service keeps it (accounts.User.full_name; Django's
+            # first and last names are empty here, so get_full_name() gave the username).
+            "signer": str(ctx.principal),
         }
 
 

@@ -183,3 +183,36 @@ def test_a_plan_with_a_file_of_the_wrong_type_is_refused_whole(world):
     assert "không được chấp nhận" in refused.value.field_errors["attachments"][0]
     after = (Plan.objects.count(), PlanTask.objects.count(), PlanAttachment.objects.count())
     assert after == before and AuditEntry.objects.count() == entries
+
+
+def test_the_leaders_substitute_issues_a_plan_in_the_leaders_name(world):
+    """Delegation on the plan's issue: the number comes from the committee's register, the
+    plan is signed in the leader's name, the audit entry names both; the substitute of someone
+    who may not issue (the reviewer) may not."""
+    from tests.workflows.conftest import person
+    from tests.workflows.test_engine_defects import on_leave
+    from units.models import Role
+    from workflows.models import AuditEntry
+
+    plan = services.create_plan(
+        actor=world.reviewer,
+        committee=world.units["bdv"],
+        title="Kế hoạch ban hành thay",
+        deadline=in_days(5),
+        tasks=[{"content": "Việc 1", "ongoing": True}],
+        targets=[world.units["dept"].pk],
+    )
+    services.perform_plan(plan.pk, "submit", actor=world.reviewer)
+    for_reviewer = person("thay_chuyen_vien", (world.units["office"], Role.UNIT_STAFF))
+    on_leave(world.reviewer, for_reviewer)
+    r = Api(for_reviewer).post(f"/plans/{plan.pk}/actions/issue")
+    assert r.status_code == 403 and r.json()["code"] == "not_allowed"
+
+    deputy = person("pho_ban", (world.units["office"], Role.UNIT_STAFF))
+    on_leave(world.leader, deputy)
+    r = Api(deputy).post(f"/plans/{plan.pk}/actions/issue")
+    assert r.status_code == 200, r.json()
+    assert r.json()["state"] == "issued" and r.json()["symbol"] == "1-KH/BDVTU"
+    assert r.json()["signer"] == world.leader.full_name == "Leader"  # not the username
+    entry = AuditEntry.objects.get(subject_type="plan", subject_id=plan.pk, action="issue")
+    assert (entry.actor_id, entry.on_behalf_of_id) == (deputy.pk, world.leader.pk)
