@@ -392,3 +392,33 @@ def test_the_annual_review_covers_imported_models_and_nothing_else_opens_on_them
     assert "Chi bộ gần dân" in public and "Già làng giữ bình yên bản" not in public
     with pytest.raises(WrongState, match="được nhập từ dữ liệu các năm trước"):
         services.perform(gia_lang.pk, "commend", actor=world.leader)
+
+
+def test_a_file_too_large_or_too_long_is_refused_unread_and_changes_nothing(
+    world, client, monkeypatch
+):
+    """Found in review: the past-years import (and the units and people imports) read any file
+    whole, whatever its size; an .xlsx of a few MB may unpack into millions of cells."""
+    from core import imports
+
+    client.force_login(world.leader)
+    before = counts()
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 4)
+    upload = xlsx(five_years(world.year))  # a header and five rows
+    upload.name = "lich-su.xlsx"
+    r = client.post(reverse("workflows:history_import"), {"file": upload})
+    assert r.status_code == 400
+    assert "Tệp có hơn 4 dòng: hãy chia thành nhiều tệp." in r.content.decode()
+    csv = io.BytesIO("\n".join(",".join(map(str, row)) for row in five_years(world.year)).encode())
+    csv.name = "lich-su.csv"
+    r = client.post(reverse("workflows:history_import"), {"file": csv})
+    assert "Tệp có hơn 4 dòng" in r.content.decode()
+
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 20_000)
+    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 1024 * 1024)
+    big = io.BytesIO(xlsx(five_years(world.year)).getvalue() + b"\0" * (1024 * 1024))
+    big.name = "lich-su.xlsx"
+    r = client.post(reverse("workflows:history_import"), {"file": big})
+    assert r.status_code == 400
+    assert "Tệp lớn quá 1 MB: hãy chia thành nhiều tệp." in r.content.decode()
+    assert counts() == before
