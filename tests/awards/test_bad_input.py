@@ -80,3 +80,35 @@ def test_unknown_keys_wrong_types_and_missing_fields_are_refused(world):
     assert _client(world.b_leader).get(f"/api/v1/awards/{award.pk}").status_code == 404
     r = _client(world.b_leader).post(f"/api/v1/awards/{award.pk}/record", {"signed_file": pdf})
     assert r.status_code == 404
+
+
+def test_the_leaders_substitute_prepares_issues_and_the_trail_names_the_leader(world):
+    """Found in review: an award prepared or numbered by the leader's substitute was audited
+    as the substitute's alone, without the leader they acted for."""
+    from tests.workflows.conftest import person
+    from tests.workflows.test_engine_defects import on_leave
+    from units.models import Role
+    from workflows.models import AuditEntry
+
+    good, _weak = scored(world, over=2, under=0)
+    deputy = person("pho_truong_ban", (world.units["office"], Role.UNIT_STAFF))
+    on_leave(world.leader, deputy)
+    api = _client(deputy)
+    body = {
+        "campaign": world.campaign.pk,
+        "kind": "recognition",
+        "items": [{"initiative": good[0].pk}],
+    }
+    created = api.post("/api/v1/awards", body, format="json")
+    assert created.status_code == 201, created.json()
+    award = created.json()["id"]
+    assert api.post(f"/api/v1/awards/{award}/issue", {}, format="json").status_code == 200
+    entries = AuditEntry.objects.filter(subject_type="award", subject_id=award)
+    assert sorted(entries.values_list("action", flat=True)) == ["issue_award", "prepare_award"]
+    assert {(e.actor_id, e.on_behalf_of_id) for e in entries} == {(deputy.pk, world.leader.pk)}
+    # The leader's own entry names no one else.
+    own = services.create_award(
+        actor=world.leader, campaign=world.campaign, kind="recognition", picks=[(good[1].pk, "")]
+    )
+    entry = AuditEntry.objects.get(subject_type="award", subject_id=own.pk)
+    assert (entry.actor_id, entry.on_behalf_of_id) == (world.leader.pk, None)
