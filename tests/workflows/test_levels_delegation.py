@@ -98,3 +98,26 @@ def test_the_similar_titles_of_a_nomination_stay_in_the_callers_scope(lw):
     # The province's reviewer sees both copies, so both are listed for them.
     shown = Api(lw.p_reviewer).get(f"/initiatives/{at_province.pk}/similar").json()
     assert {at_centre.pk} <= {d["id"] for d in shown["duplicates"]}
+
+
+def test_another_communes_review_and_nomination_are_not_found_on_the_pages(lw):
+    """The annual review's page and the levels' pages answer outsiders as for nothing."""
+    from django.urls import reverse
+
+    from workflows.levels.reviews import open_review
+
+    review = open_review(committee=lw.units["bdv_x1"], actor=lw.x1_leader)
+    model = recognised_at_commune(lw)
+    services.perform(model.pk, "nominate_up", actor=lw.x1_leader)
+    nomination = Initiative.objects.get(nominated_from=model)
+    for name in ("x2_leader", "x2_reviewer", "x2_staff", "p_staff"):
+        page = Client()
+        page.force_login(lw.people[name])
+        assert page.get(reverse("workflows:annual_review", args=[review.pk])).status_code == 404
+        assert page.get(f"/mo-hinh/{nomination.pk}/").status_code == 404, name
+        r = page.post(reverse("workflows:open_review", args=[lw.units["bdv_x1"].pk]), {})
+        assert r.status_code == 404, name
+        assert Api(lw.people[name]).get(f"/reviews/{review.pk}").status_code == 404
+    page = Client()
+    page.force_login(lw.x1_reviewer)
+    assert page.get(reverse("workflows:annual_review", args=[review.pk])).status_code == 200
