@@ -210,3 +210,22 @@ def test_a_plan_without_its_committee_is_the_callers_only_one_or_a_clear_400(wor
     before = _counts()
     refused(Api(world.reviewer).post("/plans", body), "committee")
     assert _counts() == before
+
+
+def test_field_errors_are_in_the_callers_language(world):
+    """Found in review: DRF's own messages ("This field is required.", "Expected a list of
+    items…") came in English to Vietnamese callers; its Vietnamese catalogue has almost none."""
+    vi, en = Api(world.reviewer), Api(world.reviewer, language="en")
+    body = _plan_body(world, tasks="Việc 1", all_units="có lẽ")
+    del body["title"]
+    errors = vi.post("/plans", body).json()["field_errors"]
+    assert errors["title"] == ["Trường này là bắt buộc."]
+    assert errors["tasks.non_field_errors"] == ["Cần một danh sách nhưng nhận kiểu “str”."]
+    assert errors["all_units"] == ["Phải là giá trị đúng/sai (true/false)."]
+    errors = vi.post("/report-periods", {"calendar": "một", "frequency": "x", "index": 99}).json()
+    assert errors["field_errors"] == {
+        "calendar": ["Cần một số nguyên hợp lệ."],
+        "frequency": ["“x” không phải lựa chọn hợp lệ."],
+        "index": ["Giá trị phải nhỏ hơn hoặc bằng 12."],
+    }
+    assert en.post("/plans", body).json()["field_errors"]["title"] == ["This field is required."]
