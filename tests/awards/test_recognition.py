@@ -160,6 +160,13 @@ def test_twelve_scored_models_end_in_one_signed_decision_and_their_certificates(
     all_certificates = client.get(reverse("awards:certificates", args=[award.pk]))
     assert len(pypdfium2.PdfDocument(all_certificates.content)) == 11
 
+    # Another province's leader reaches no certificate, through the pages or the API.
+    client.force_login(world.b_leader)
+    assert client.get(reverse("awards:certificate", args=[good[0].pk])).status_code == 404
+    assert client.get(reverse("awards:certificates", args=[award.pk])).status_code == 404
+    assert client.get(f"/api/v1/initiatives/{good[0].pk}/certificate").status_code == 404
+    assert client.get(f"/api/v1/awards/{award.pk}/certificates").status_code == 404
+
 
 def world_authority(world):
     return _AUTHORITY["test"]
