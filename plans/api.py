@@ -358,11 +358,12 @@ def _compilation(data: dict) -> dict:
 # Plans
 
 
-def _committee(request, value, roles) -> Unit:
-    """The committee the body names, among the caller's; left out, the caller's only one."""
+def _committee(request, value, roles, refusal: str) -> Unit:
+    """The committee the body names, among those where the caller holds `roles`; left out,
+    the caller's only one. Holding none of them anywhere: `refusal` (403)."""
     ids = access.committees_of(request.user, roles=roles)
     if not ids:
-        raise NotAllowed(_("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế hoạch của Ban."))
+        raise NotAllowed(refusal)
     if value is None:
         if len(ids) > 1:
             message = _("Bạn làm việc ở nhiều Ban Dân vận: hãy chọn Ban (mã đơn vị).")
@@ -409,7 +410,10 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         from units.models import Role
 
         committee = _committee(
-            request, data.pop("committee", None), {Role.COMMITTEE_REVIEWER, Role.COMMITTEE_LEADER}
+            request,
+            data.pop("committee", None),
+            {Role.COMMITTEE_REVIEWER, Role.COMMITTEE_LEADER},
+            _("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế hoạch của Ban."),
         )
         with transaction.atomic():
             plan = services.create_plan(
@@ -630,7 +634,12 @@ class CalendarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = CalendarWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        committee = _committee(request, data.pop("committee"), {Role.COMMITTEE_LEADER})
+        committee = _committee(
+            request,
+            data.pop("committee"),
+            {Role.COMMITTEE_LEADER},
+            _("Chỉ lãnh đạo Ban mới đặt lịch báo cáo."),
+        )
         with transaction.atomic():
             found = services.set_calendar(
                 actor=request.user, committee=committee, meta=request_meta(request), **data

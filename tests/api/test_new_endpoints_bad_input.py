@@ -229,3 +229,13 @@ def test_field_errors_are_in_the_callers_language(world):
         "index": ["Giá trị phải nhỏ hơn hoặc bằng 12."],
     }
     assert en.post("/plans", body).json()["field_errors"]["title"] == ["This field is required."]
+
+
+def test_a_reviewer_setting_the_calendar_is_told_why(world):
+    """The calendar's refusal named drafting plans ("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế
+    hoạch…") to a reviewer, who may draft plans: it is the leader's to set."""
+    body = {"committee": world.units["bdv"].pk, "year": world.year, "monthly_day": 5}
+    r = Api(world.reviewer).post("/report-calendars", body)
+    assert r.status_code == 403
+    assert r.json()["message"] == "Chỉ lãnh đạo Ban mới đặt lịch báo cáo."
+    assert ReportingCalendar.objects.count() == 0
