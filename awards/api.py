@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer, request_meta
+from core.api import ErrorSerializer, StrictInput, request_meta
 from core.errors import InvalidData
 from core.parsing import parse_int
 from documents import pdf, word
@@ -84,7 +84,7 @@ class AwardSerializer(serializers.ModelSerializer):
         return award.registered.symbol if award.registered_id else None
 
 
-class PickSerializer(serializers.Serializer):
+class PickSerializer(StrictInput, serializers.Serializer):
     initiative = serializers.IntegerField(min_value=1, max_value=BIG_ID)
     override_reason = serializers.CharField(
         max_length=10000,
@@ -95,7 +95,7 @@ class PickSerializer(serializers.Serializer):
     )
 
 
-class AwardCreateSerializer(serializers.Serializer):
+class AwardCreateSerializer(StrictInput, serializers.Serializer):
     campaign = serializers.IntegerField(min_value=1, max_value=BIG_ID)
     kind = serializers.ChoiceField(choices=AwardKind.choices)
     items = PickSerializer(many=True, allow_empty=False, max_length=5000)
@@ -114,7 +114,7 @@ class AwardCreateSerializer(serializers.Serializer):
     authority = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class IssueSerializer(serializers.Serializer):
+class IssueSerializer(StrictInput, serializers.Serializer):
     issued_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -124,7 +124,7 @@ class IssueSerializer(serializers.Serializer):
     )
 
 
-class RecordSerializer(serializers.Serializer):
+class RecordSerializer(StrictInput, serializers.Serializer):
     signed_file = serializers.FileField(help_text="Tệp PDF đã ký (chữ ký số được kiểm tra).")
     accept_unverified = serializers.BooleanField(
         required=False,

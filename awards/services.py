@@ -18,6 +18,7 @@ from documents.models import profile_of
 from documents.services import register_document
 from documents.signatures import Verdict, Verification, verify_pdf
 from units.models import Role
+from workflows import access as workflow_access
 from workflows import audit
 from workflows import services as workflow_services
 from workflows.models import Attachment, Campaign, CommendationForm
@@ -35,12 +36,33 @@ def _require_leader(actor, campaign: Campaign) -> None:
         raise NotAllowed(_("Chỉ lãnh đạo Ban Dân vận mới lập và ghi nhận quyết định, tờ trình."))
 
 
+def _principal(actor, committee_id: int):
+    """The leader a substitute acts for on this committee's documents, or None when the
+    actor leads it themself (or is a superuser acting as such)."""
+    if actor.is_superuser or workflow_access.holds_committee_role(
+        actor, committee_id, [Role.COMMITTEE_LEADER], delegated=False
+    ):
+        return None
+    return next(
+        (
+            p
+            for p in workflow_access.delegators_of(actor)
+            if workflow_access.holds_committee_role(
+                p, committee_id, [Role.COMMITTEE_LEADER], delegated=False
+            )
+        ),
+        None,
+    )
+
+
 def _audit(award: Award, action: str, actor, changes: dict, meta: RequestMeta) -> None:
+    principal = _principal(actor, award.campaign.committee_id)
     audit.append(
         initiative_id=None,
         subject_type="award",
         subject_id=award.pk,
         actor_id=actor.pk,
+        on_behalf_of_id=principal.pk if principal else None,
         action=action,
         changes=changes,
         role=Role.COMMITTEE_LEADER,

@@ -175,6 +175,32 @@ def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
 
 
 # ---------------------------------------------------------------------------------------------
+# Strict bodies
+
+
+class StrictInput:
+    """A body that names what it does not know: an unknown key is a 400 naming it and the keys
+    that are known, instead of being dropped without a word. Mixed in before the serializer
+    class: `class Body(StrictInput, serializers.Serializer)`."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                known = ", ".join(sorted(self.fields))
+                raise serializers.ValidationError(
+                    {
+                        key: [
+                            _("Không có trường này; các trường nhận được: %(known)s.")
+                            % {"known": known}
+                        ]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+# ---------------------------------------------------------------------------------------------
 # Pagination and request metadata
 
 

@@ -27,6 +27,11 @@ R = TypeVar("R")
 # read_table stores each row's number in the file under this key, so that skipped blank rows
 # do not shift the numbers the errors report.
 ROW_KEY = "_row"
+# What an uploaded import may hold. An .xlsx is a zip: 5 MB of it can unpack into millions of
+# cells, each read into memory; a province's real files are far below both limits.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_COLUMNS = 200
 HEADER_ROW = 1
 
 
@@ -85,6 +90,7 @@ def read_table(file: IO[bytes] | str | Path, filename: str | None = None) -> lis
         filename = filename or str(file)
         with open(file, "rb") as handle:
             return read_table(handle, filename)
+    check_size(file)
     suffix = Path(filename or getattr(file, "name", "") or "").suffix.lower()
     if suffix == ".xlsx":
         grid = xlsx_grid(file)
@@ -93,6 +99,33 @@ def read_table(file: IO[bytes] | str | Path, filename: str | None = None) -> lis
     else:
         raise ImportRejected([RowError(None, _("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))])
     return rows_from_grid(grid)
+
+
+def check_size(file) -> None:
+    """An uploaded file (one that knows its size) over MAX_IMPORT_BYTES is refused unread."""
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_IMPORT_BYTES:
+        raise ImportRejected(
+            [
+                RowError(
+                    None,
+                    _("Tệp lớn quá %(max)s MB: hãy chia thành nhiều tệp.")
+                    % {"max": round(MAX_IMPORT_BYTES / 1048576)},
+                )
+            ]
+        )
+
+
+def _too_many_rows() -> ImportRejected:
+    return ImportRejected(
+        [
+            RowError(
+                None,
+                _("Tệp có hơn %(max)s dòng: hãy chia thành nhiều tệp.")
+                % {"max": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")},
+            )
+        ]
+    )
 
 
 def xlsx_grid(file: IO[bytes]) -> list[list[Any]]:
@@ -108,7 +141,13 @@ def xlsx_grid(file: IO[bytes]) -> list[list[Any]]:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
+        grid = []
+        rows = sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_IMPORT_COLUMNS, values_only=True)
+        for row in rows:
+            if len(grid) >= MAX_IMPORT_ROWS:
+                raise _too_many_rows()
+            grid.append(list(row))
+        return grid
     finally:
         workbook.close()
 
@@ -125,7 +164,12 @@ def _csv_grid(file: IO[bytes]) -> list[list[Any]]:
     first_line = text.split("\n", 1)[0]
     # Excel set to Vietnamese regional settings saves with ";" rather than ",".
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    grid = []
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        if len(grid) >= MAX_IMPORT_ROWS:
+            raise _too_many_rows()
+        grid.append(row[:MAX_IMPORT_COLUMNS])
+    return grid
 
 
 def cell_text(value: Any) -> str:

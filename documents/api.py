@@ -11,7 +11,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, StrictInput
 from core.parsing import parse_int
 from units.models import Unit
 
@@ -40,7 +40,7 @@ class RegisteredDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictInput, serializers.Serializer):
     issuer = serializers.IntegerField(min_value=1, max_value=BIG_ID, help_text="Đơn vị ban hành.")
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     title = serializers.CharField(max_length=500, help_text="Trích yếu.")

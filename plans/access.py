@@ -25,7 +25,9 @@ from workflows.access import Acting, delegators_of, principals
 
 from .models import Filing, Plan, PlanState
 
-COMMITTEE_SIDE = COMMITTEE_ROLES | {Role.AUDITOR}
+# Who reads a committee's plans and what units file with it. Council members score
+# registrations; a committee's plans and its units' filings are not theirs to read.
+COMMITTEE_SIDE = frozenset({Role.COMMITTEE_REVIEWER, Role.COMMITTEE_LEADER, Role.AUDITOR})
 
 
 def _active(user) -> bool:
@@ -78,6 +80,11 @@ def visible_plans(user) -> QuerySet[Plan]:
 
 def get_visible_plan(user, pk: int) -> Plan | None:
     return visible_plans(user).filter(pk=pk).first()
+
+
+def on_committee_side(user, plan: Plan) -> bool:
+    """Whether the person reads `plan` as its committee does (every unit's standing)."""
+    return user.is_superuser or plan.committee_id in committees_of(user, roles=COMMITTEE_SIDE)
 
 
 def committees_of(user, roles=COMMITTEE_ROLES) -> list[int]:

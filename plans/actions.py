@@ -39,13 +39,33 @@ class Issue(Action):
             "number": number,
             "symbol": symbol,
             "issued_on": today,
-            "signer": ctx.principal.get_full_name() or ctx.principal.get_username(),
+            # The person's name as the service keeps it (accounts.User.full_name; Django's
+            # first and last names are empty here, so get_full_name() gave the username).
+            "signer": str(ctx.principal),
         }
+
+
+def _submitted(filing, person) -> bool:
+    """The person the filing was last submitted for, or the one who submitted it for them
+    (a substitute: the latest "submit" entry's actor); either may not sign it."""
+    if filing.submitted_by_id is None:
+        return False
+    if filing.submitted_by_id == person.pk:
+        return True
+    from workflows.models import AuditEntry
+
+    last = (
+        AuditEntry.objects.filter(subject_type="filing", subject_id=filing.pk, action="submit")
+        .order_by("-seq")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return last == person.pk
 
 
 NOT_SUBMITTER = Bar(
     "not_submitter",
-    lambda filing, person: filing.submitted_by_id == person.pk,
+    _submitted,
     _("Người trình không tự ký văn bản mình trình."),
 )
 

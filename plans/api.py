@@ -14,11 +14,12 @@ from rest_framework.decorators import action as route
 from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.response import Response
 
-from core.api import request_meta
-from core.errors import NotAllowed
+from core.api import StrictInput, request_meta
+from core.errors import InvalidData, NotAllowed
 from core.parsing import parse_int
 from units.models import Unit
-from workflows.engine.inputs import StrictInput, serializer_class
+from workflows import idempotent
+from workflows.engine.inputs import serializer_class
 
 from . import access, exports, selectors, services
 from .actions import FILING_ACTIONS, PLAN_ACTIONS
@@ -118,7 +119,12 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanWriteSerializer(StrictInput, serializers.Serializer):
-    committee = serializers.IntegerField(min_value=1, max_value=BIG, required=False)
+    committee = serializers.IntegerField(
+        min_value=1,
+        max_value=BIG,
+        required=False,
+        help_text="Ban Dân vận soạn kế hoạch; bỏ trống khi người gọi chỉ làm việc ở một Ban.",
+    )
     title = serializers.CharField(max_length=500, allow_blank=True)
     basis = serializers.CharField(max_length=20000, required=False, allow_blank=True)
     content = serializers.CharField(max_length=100000, required=False, allow_blank=True)
@@ -352,11 +358,18 @@ def _compilation(data: dict) -> dict:
 # Plans
 
 
-def _committee(request, value, roles) -> Unit:
+def _committee(request, value, roles, refusal: str) -> Unit:
+    """The committee the body names, among those where the caller holds `roles`; left out,
+    the caller's only one. Holding none of them anywhere: `refusal` (403)."""
     ids = access.committees_of(request.user, roles=roles)
-    if not isinstance(value, int) or value not in ids:
-        if not ids:
-            raise NotAllowed(_("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế hoạch của Ban."))
+    if not ids:
+        raise NotAllowed(refusal)
+    if value is None:
+        if len(ids) > 1:
+            message = _("Bạn làm việc ở nhiều Ban Dân vận: hãy chọn Ban (mã đơn vị).")
+            raise InvalidData(message, field_errors={"committee": [message]})
+        value = ids[0]
+    if value not in ids:
         raise NotFoundError()
     return Unit.objects.get(pk=value)
 
@@ -397,7 +410,10 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         from units.models import Role
 
         committee = _committee(
-            request, data.pop("committee", None), {Role.COMMITTEE_REVIEWER, Role.COMMITTEE_LEADER}
+            request,
+            data.pop("committee", None),
+            {Role.COMMITTEE_REVIEWER, Role.COMMITTEE_LEADER},
+            _("Chỉ chuyên viên, lãnh đạo Ban mới soạn kế hoạch của Ban."),
         )
         with transaction.atomic():
             plan = services.create_plan(
@@ -431,17 +447,28 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     )
     @route(detail=True, methods=["get"])
     def standing(self, request, pk=None):
-        return Response(_standing(selectors.plan_standing(self._get(pk))))
+        plan = self._get(pk)
+        # Every unit's standing is the committee's to read (as on the plan's page): a unit the
+        # plan went to sees its own filing, not who else is late.
+        if not access.on_committee_side(request.user, plan):
+            raise NotFoundError()
+        return Response(_standing(selectors.plan_standing(plan)))
 
     def _act(self, request, pk, name: str) -> Response:
         plan = self._get(pk)
+        key = idempotent.key_of(request)
         body = serializer_class(PLAN_ACTIONS[name], Plan, prefix="Plan")(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
+
+        def run() -> dict:
             services.perform_plan(
                 plan.pk, name, actor=request.user, meta=request_meta(request), **body.validated_data
             )
-            return self._answer(plan.pk)
+            return self._answer(plan.pk).data
+
+        return idempotent.act(
+            request, subject_type="plan", pk=plan.pk, action=name, key=key, run=run
+        )
 
 
 def _plan_fields(data: dict) -> dict:
@@ -524,9 +551,11 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def _act(self, request, pk, name: str) -> Response:
         filing = self._get(pk)
+        key = idempotent.key_of(request)
         body = serializer_class(FILING_ACTIONS[name], Filing, prefix="Filing")(data=request.data)
         body.is_valid(raise_exception=True)
-        with transaction.atomic():
+
+        def run() -> dict:
             services.perform_filing(
                 filing.pk,
                 name,
@@ -534,7 +563,11 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 meta=request_meta(request),
                 **body.validated_data,
             )
-            return self._answer(filing.pk)
+            return self._answer(filing.pk).data
+
+        return idempotent.act(
+            request, subject_type="filing", pk=filing.pk, action=name, key=key, run=run
+        )
 
 
 def _action_route(action, prefix: str, response):
@@ -544,13 +577,17 @@ def _action_route(action, prefix: str, response):
     handler.__name__ = f"action_{action.name}"
     handler.__doc__ = str(action.label)
     body = serializer_class(action, None, prefix=prefix)
+    noun = "kế hoạch" if prefix == "Plan" else "văn bản"
     schema = extend_schema(
         summary=str(action.label),
         description="Đi qua một cửa (workflows.engine.door)."
-        + (" Cần nêu lý do (`comment`)." if action.needs_reason else ""),
+        + (" Cần nêu lý do (`comment`)." if action.needs_reason else "")
+        + " "
+        + idempotent.schema_description(noun),
         operation_id=f"{prefix.lower()}s_action_{action.name}",
+        parameters=[idempotent.schema_parameter()],
         request={"application/json": body},
-        responses=response,
+        responses={200: response, 422: idempotent.schema_mismatch(noun)},
     )
     return schema(
         route(
@@ -597,7 +634,12 @@ class CalendarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = CalendarWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        committee = _committee(request, data.pop("committee"), {Role.COMMITTEE_LEADER})
+        committee = _committee(
+            request,
+            data.pop("committee"),
+            {Role.COMMITTEE_LEADER},
+            _("Chỉ lãnh đạo Ban mới đặt lịch báo cáo."),
+        )
         with transaction.atomic():
             found = services.set_calendar(
                 actor=request.user, committee=committee, meta=request_meta(request), **data

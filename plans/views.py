@@ -221,10 +221,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_or_404(request, pk)
-    committee_side = (
-        plan.committee_id in access.committees_of(request.user, roles=access.COMMITTEE_SIDE)
-        or request.user.is_superuser
-    )
+    committee_side = access.on_committee_side(request.user, plan)
     context = {
         "plan": plan,
         "tasks": plan.tasks.select_related("lead_unit").prefetch_related("cooperating"),

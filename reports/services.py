@@ -364,11 +364,14 @@ def import_registration_form(
         for row in rows
         if (source := row.fields.get("replicates")) and source not in sources
     ]
-    fresh, existing = _new_rows(rows, unit=unit, year=year, errors=errors)
-    if errors:
-        raise ImportRejected(errors)
     created: list[Initiative] = []
     with transaction.atomic():
+        # The rows are checked against the unit's models and written in one step
+        # (workflows.similar.hold_titles): a registration at the same moment waits.
+        similar.hold_titles([(unit.pk, year)])
+        fresh, existing = _new_rows(rows, unit=unit, year=year, errors=errors)
+        if errors:
+            raise ImportRejected(errors)
         for row in fresh:
             fields = dict(row.fields)
             if "replicates" in fields:

@@ -475,12 +475,14 @@ class CampaignAdmin(admin.ModelAdmin):
         return (CriterionInline,)
 
     def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in CAMPAIGN_FIELDS if k in form.changed_data}
-        council = list(form.cleaned_data["council"]) if "council" in form.changed_data else None
-        self._service(request, obj, council=council, **fields)
+        # Nothing is written yet: the fields, the council and the criteria go to the service
+        # together in save_related, so that one save is one audit entry.
+        pass
 
     def save_related(self, request, form, formsets, change):
-        # The council went through the service with the fields; the criteria go now.
+        changes = {k: form.cleaned_data[k] for k in CAMPAIGN_FIELDS if k in form.changed_data}
+        if "council" in form.changed_data:
+            changes["council"] = list(form.cleaned_data["council"])
         for formset in formsets:
             if formset.model is Criterion and formset.has_changed():
                 rows = sorted(
@@ -495,9 +497,10 @@ class CampaignAdmin(admin.ModelAdmin):
                     ),
                     key=lambda row: row[0],
                 )
-                self._service(request, form.instance, criteria=[r[1:] for r in rows])
+                changes["criteria"] = [r[1:] for r in rows]
             # What the admin's change message reads (the service wrote the rows).
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        self._service(request, form.instance, **changes)
 
     def _service(self, request, obj, **changes) -> None:
         try:

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,16 +18,15 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core import idempotency
-from core.api import ErrorSerializer, error_body, request_meta
+from core.api import error_body, request_meta
 from core.files import serve_file
 from core.parsing import parse_int
 
-from . import access, exports, selectors, services, similar
+from . import access, exports, idempotent, selectors, services, similar
 from .engine.inputs import serializer_class
-from .exceptions import Conflict, InvalidData, NotAllowed, WorkflowError
+from .exceptions import Conflict, InvalidData, NotAllowed
 from .lifecycle.actions import ACTIONS
-from .models import AuditEntry, Campaign, Field, IdempotencyKey, Initiative, InitiativeTask, State
+from .models import AuditEntry, Campaign, Field, Initiative, InitiativeTask, State
 from .serializers import (
     DATE_INPUTS,
     AuditEntrySerializer,
@@ -49,22 +47,6 @@ User = get_user_model()
 class OpenCaseSerializer(serializers.Serializer):
     open_case = serializers.BooleanField(help_text="Bật: đang có vụ việc; tắt: đã xong.")
     comment = serializers.CharField(max_length=10000, help_text="Lý do (bắt buộc).")
-
-
-class IdempotencyKeyReused(WorkflowError):
-    code = "idempotency_key_reused"
-    default_message = gettext_lazy("Idempotency-Key này đã dùng cho một yêu cầu khác.")
-
-
-class IdempotencyKeyMismatch(WorkflowError):
-    """The key of an earlier request of this action on this initiative, with another body."""
-
-    code = "idempotency_key_mismatch"
-    http_status = 422
-    default_message = gettext_lazy(
-        "Idempotency-Key này đã dùng cho một yêu cầu có nội dung khác; hãy dùng khóa mới cho "
-        "yêu cầu mới."
-    )
 
 
 def _detail(initiative: Initiative, request: Request) -> dict:
@@ -191,83 +173,35 @@ class InitiativeViewSet(
 
     def _act(self, request, pk, action_name: str) -> Response:
         """One lifecycle action through the door, with its body (derived from the action's
-        inputs in the registry) and an optional Idempotency-Key.
-
-        The answer's body is built inside the action's transaction: if building it fails (the
-        database went away), the action rolls back with it, so the client's retry acts instead
-        of finding the state moved (409) by an action it was never told about."""
+        inputs in the registry) and an optional Idempotency-Key (workflows.idempotent)."""
         self._get(pk)
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if len(key) > 255:
-            raise InvalidData(
-                _("Idempotency-Key dài quá 255 ký tự."),
-                field_errors={"Idempotency-Key": [_("Tối đa 255 ký tự.")]},
-            )
+        key = idempotent.key_of(request)
         body = serializer_class(ACTIONS[action_name], Initiative)(
             data=request.data, context={"request": request}
         )
         body.is_valid(raise_exception=True)
         data = {k: dict(v) if isinstance(v, dict) else v for k, v in body.validated_data.items()}
         comment = data.pop("comment", "")
-        if not key:
-            with transaction.atomic():
-                initiative = services.perform(
-                    int(pk),
-                    action_name,
-                    actor=request.user,
-                    comment=comment,
-                    meta=request_meta(request),
-                    **data,
-                )
-                return Response(_detail(initiative, request))
-        fingerprint = idempotency.request_hash(action_name, int(pk), request.data)
-        try:
-            with transaction.atomic():
-                return self._act_once(
-                    request, int(pk), action_name, key, fingerprint, comment, data
-                )
-        except IntegrityError:
-            # The same key sent twice at once: the other request is recording it now.
-            raise Conflict(
-                _("Một yêu cầu khác với cùng Idempotency-Key đang được xử lý.")
-            ) from None
 
-    def _act_once(self, request, pk, action_name, key, fingerprint, comment, data) -> Response:
-        """Idempotent action: the stored result, or the action and its record in one
-        transaction (the caller's). A request with a key waits for any other request with the
-        same key to finish (core.idempotency.hold), then replays its answer."""
-        idempotency.hold(request.user.pk, key)
-        stored = (
-            IdempotencyKey.objects.select_for_update().filter(user=request.user, key=key).first()
-        )
-        if stored is not None:
-            if stored.action != action_name or stored.initiative_id != pk:
-                raise IdempotencyKeyReused(
-                    _(
-                        "Idempotency-Key này đã dùng cho thao tác “%(action)s” trên mô hình "
-                        "số %(id)s; hãy dùng khóa mới cho yêu cầu khác."
-                    )
-                    % {"action": stored.action, "id": stored.initiative_id}
-                )
-            if stored.request_hash and stored.request_hash != fingerprint:
-                raise IdempotencyKeyMismatch()
-            response = Response(stored.response, status=stored.status_code)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        initiative = services.perform(
-            pk, action_name, actor=request.user, comment=comment, meta=request_meta(request), **data
-        )
-        body = _detail(initiative, request)
-        IdempotencyKey.objects.create(
-            user=request.user,
-            key=key,
+        def run() -> dict:
+            initiative = services.perform(
+                int(pk),
+                action_name,
+                actor=request.user,
+                comment=comment,
+                meta=request_meta(request),
+                **data,
+            )
+            return _detail(initiative, request)
+
+        return idempotent.act(
+            request,
+            subject_type=idempotent.INITIATIVE,
+            pk=int(pk),
             action=action_name,
-            initiative_id=pk,
-            request_hash=fingerprint,
-            status_code=status.HTTP_200_OK,
-            response=body,
+            key=key,
+            run=run,
         )
-        return Response(body)
 
     @extend_schema(
         summary="Đánh dấu / bỏ đánh dấu vụ việc kỷ luật, thanh tra, khiếu nại (Ban Dân vận)",
@@ -328,6 +262,7 @@ class InitiativeViewSet(
                 unit=initiative.unit,
                 year=initiative.year,
                 exclude_pk=initiative.pk,
+                within=access.visible_initiatives(request.user),
             ),
             "replication_sources": similar.suggestions_for(request.user, initiative),
         }
@@ -627,34 +562,12 @@ def _action_route(action):
         description=(
             "Mọi thao tác đi qua một cửa (workflows.engine.door). "
             + ("Cần nêu lý do (`comment`). " if action.needs_reason else "")
-            + "Gửi kèm `Idempotency-Key` để gửi lại an toàn: cùng khóa (cùng người gọi) với "
-            "cùng yêu cầu trả lại đúng kết quả lần đầu thay vì làm lại (header "
-            "`Idempotent-Replayed: true`); yêu cầu thứ hai gửi cùng lúc chờ yêu cầu đầu xong "
-            "rồi nhận lại kết quả đó. Dùng lại khóa cho thao tác hay mô hình khác bị từ chối "
-            "(400, `idempotency_key_reused`), cho cùng thao tác với nội dung khác cũng vậy "
-            "(422, `idempotency_key_mismatch`)."
+            + idempotent.schema_description("mô hình")
         ),
         operation_id=f"initiatives_action_{action.name}",
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                required=False,
-                description="Khóa do máy khách sinh (tối đa 255 ký tự).",
-            )
-        ],
+        parameters=[idempotent.schema_parameter()],
         request={"application/json": body, "multipart/form-data": body},
-        responses={
-            200: InitiativeDetailSerializer,
-            422: OpenApiResponse(
-                ErrorSerializer,
-                description=(
-                    "Idempotency-Key đã dùng cho cùng thao tác trên mô hình này nhưng với nội "
-                    "dung khác (code `idempotency_key_mismatch`)."
-                ),
-            ),
-        },
+        responses={200: InitiativeDetailSerializer, 422: idempotent.schema_mismatch("mô hình")},
     )
     return schema(
         route(

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Unit
 
 from .lifecycle.actions import ACTIONS, OTHER_AUDIT_ACTIONS
-from .models import Campaign, Field, Initiative, State
+from .lifecycle.conditions import NEEDED_TO_SUBMIT
+from .models import REGISTRATION_FIELDS, Campaign, Field, Initiative, State
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -33,22 +34,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-# Seed 002's registration form, column by column, with what to write in each.
-REGISTRATION_FIELDS = (
-    "field",
-    "title",
-    "form",
-    "person_name",
-    "person_position",
-    "address",
-    "problem",
-    "implementers",
-    "expected_results",
-    "kind",
-    "replicates",
-)
-# What "Gửi thủ trưởng duyệt" asks for (workflows.conditions.missing_registration_fields).
-NEEDED_TO_SUBMIT = ("field", "title", "address", "problem", "implementers", "expected_results")
+# What to write in each of the registration form's fields (workflows.models.REGISTRATION_FIELDS).
 REGISTRATION_HELP = {
     "field": _("Một trong bốn lĩnh vực của biểu mẫu đăng ký (cột “Lĩnh vực”)."),
     "title": _("Tên ngắn gọn, nói rõ mô hình làm gì, ở đâu."),

@@ -259,6 +259,14 @@ def import_history(
     units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     committees = committees_of(units.values())
     led = None if actor.is_superuser else set(committees_led_by(actor).values_list("pk", flat=True))
+    if led is not None:
+        # Another committee's unit reads like a code that does not exist: the import does not
+        # tell a leader which codes exist elsewhere.
+        units = {
+            code: u
+            for code, u in units.items()
+            if u.pk in committees and committees[u.pk].pk in led
+        }
     this_year = timezone.localdate().year
     hints: list[str] = []
 
@@ -266,20 +274,12 @@ def import_history(
     for number, row in normalised:
         row_errors: list[str] = []
         unknown: list[str] = []  # coded columns whose value is not an accepted one
-        item = _parse(number, row, maps, units, row_errors, this_year, unknown)
+        item = _parse(number, row, maps, units, row_errors, this_year, unknown, led is not None)
         if item is not None:
             committee = committees.get(item.unit.pk)
             if committee is None:
                 row_errors.append(
                     _("đơn vị “%(code)s” chưa thuộc Ban Dân vận nào.") % {"code": item.unit.code}
-                )
-            elif led is not None and committee.pk not in led:
-                row_errors.append(
-                    _(
-                        "bạn không phải lãnh đạo Ban Dân vận phụ trách đơn vị “%(code)s” nên "
-                        "không nhập được mô hình của đơn vị này."
-                    )
-                    % {"code": item.unit.code}
                 )
         if row_errors:
             errors.extend(RowError(number, m) for m in row_errors)
@@ -288,6 +288,21 @@ def import_history(
         elif item is not None:
             parsed.append(item)
 
+    with transaction.atomic():
+        # Checked against what is stored, then written, as one step (similar.hold_titles):
+        # each unit's year, and each committee's (its campaign may be created here).
+        similar.hold_titles(
+            [(item.unit.pk, item.year) for item in parsed]
+            + [(committees[item.unit.pk].pk, item.year) for item in parsed]
+        )
+        return _check_and_write(
+            parsed, errors, hints, result, committees, actor, filename, content, dry_run, meta
+        )
+
+
+def _check_and_write(
+    parsed, errors, hints, result, committees, actor, filename, content, dry_run, meta
+) -> HistoryResult:
     plan = _plan(parsed, errors)
     sources = _resolve_sources(plan, actor, errors)
     campaigns = _campaigns(plan, committees)
@@ -338,13 +353,20 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def _parse(
-    number, row, maps, units, errors: list[str], this_year: int, unknown: list[str]
+    number, row, maps, units, errors: list[str], this_year: int, unknown: list[str], scoped: bool
 ) -> _Row | None:
     """One row checked; its problems go to `errors` (Vietnamese, naming the column)."""
     text = {name: row.get(name, "").strip() for name in LABELS}
     unit = units.get(text["unit"])
     if not text["unit"]:
         errors.append(_("thiếu mã đơn vị."))
+    elif unit is None and scoped:
+        errors.append(
+            _(
+                "không tìm thấy đơn vị có mã “%(code)s” trong phạm vi Ban Dân vận bạn lãnh đạo."
+            )
+            % {"code": text["unit"]}
+        )
     elif unit is None:
         errors.append(_("không tìm thấy đơn vị có mã “%(code)s”.") % {"code": text["unit"]})
 

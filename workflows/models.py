@@ -192,8 +192,8 @@ class Criterion(models.Model):
         return f"{self.name} ({self.max_points})"
 
 
-# What a unit may fill in on its registration (seed 002's form and the fuller online forms).
-EDITABLE_FIELDS = (
+# Seed 002's registration form, column by column: what the registration page asks for.
+REGISTRATION_FIELDS = (
     "field",
     "title",
     "form",
@@ -205,6 +205,10 @@ EDITABLE_FIELDS = (
     "expected_results",
     "kind",
     "replicates",
+)
+# What a unit may fill in on its registration (seed 002's form and the fuller online forms).
+EDITABLE_FIELDS = (
+    *REGISTRATION_FIELDS,
     "topic",
     "start_date",
     "situation",
@@ -1003,8 +1007,8 @@ class AuditCheck(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """An API client's `Idempotency-Key` for one action: a retry of the same request returns
-    the stored result; the key with another request is refused.
+    """An API client's `Idempotency-Key` for one action (workflows.idempotent): a retry of the
+    same request returns the stored result; the key with another request is refused.
 
     Written in the same transaction as the action it records, so a key exists only for an
     action that happened."""
@@ -1017,9 +1021,17 @@ class IdempotencyKey(models.Model):
     )
     key = models.CharField(_("khóa"), max_length=255)
     action = models.CharField(_("thao tác"), max_length=30)
+    # What the action was on: an initiative, or (another app's kind) its name and id.
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="+", verbose_name=_("mô hình")
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mô hình"),
     )
+    subject_type = models.CharField(_("loại đối tượng"), max_length=30, blank=True, default="")
+    subject_id = models.BigIntegerField(_("mã đối tượng"), null=True, blank=True)
     # What the request asked (core.idempotency.request_hash): the same key with another request
     # is refused. Empty for keys stored before it was kept.
     request_hash = models.CharField(_("dấu của yêu cầu"), max_length=64, null=True, blank=True)

@@ -7,7 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .engine.inputs import StrictInput
+from core.api import StrictInput
+
 from .lifecycle.actions import ACTIONS
 from .models import (
     EDITABLE_FIELDS,

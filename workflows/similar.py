@@ -10,11 +10,14 @@ enough for one pair of thresholds; PostgreSQL's is accent-sensitive ("khéo" ≠
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from core.imports import fold
@@ -30,6 +33,10 @@ NEAR_DUPLICATE = 0.6
 # Other units' and published models at least this alike are suggested as possible sources.
 SUGGESTED = 0.35
 SUGGESTIONS = 5
+# The PostgreSQL query keeps only titles pg_trgm's `%` operator calls similar (its default
+# threshold, 0.3) before applying these: neither may be lower.
+PG_TRGM_THRESHOLD = 0.3
+assert min(NEAR_DUPLICATE, SUGGESTED) >= PG_TRGM_THRESHOLD
 PUBLISHED = (State.RECOGNIZED, State.COMMENDED)
 
 
@@ -49,6 +56,37 @@ class Similar:
             "unit": self.initiative.unit.name,
             "year": self.initiative.year,
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking, then inserting, as one step
+
+# pg_advisory_xact_lock(namespace, key): "titl", so no other lock of the service shares the
+# space (core.idempotency takes one-argument locks, which PostgreSQL keeps apart anyway).
+LOCK_NAMESPACE = 0x7469746C
+# A unit's year maps to one of these; an import holds each bucket it touches (at most this
+# many locks, whatever the file's size), two registrations collide only by chance.
+LOCK_BUCKETS = 256
+
+
+def _bucket(unit_id: int, year: int) -> int:
+    digest = hashlib.sha256(f"{unit_id}:{year}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % LOCK_BUCKETS
+
+
+def hold_titles(pairs: Iterable[tuple[int, int]]) -> None:
+    """Hold, until the current transaction ends, the right to register titles for each
+    (unit id, year): the duplicate check and the insert after it are then one step, so two
+    registrations of one title at once cannot both find "no duplicate". Buckets are taken in
+    order (no deadlock between two imports). SQLite lets one writer in at a time: nothing to
+    do there."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("hold_titles() outside a transaction would hold nothing")
+    with connection.cursor() as cursor:
+        for bucket in sorted({_bucket(unit_id, year) for unit_id, year in pairs}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, bucket])
 
 
 def trigrams(text: str) -> set[str]:
@@ -76,7 +114,10 @@ def ranked(qs: QuerySet[Initiative], title: str, *, threshold: float, limit: int
     qs = qs.select_related("unit")
     if connection.vendor == "postgresql":
         rows = (
-            qs.annotate(similarity=TrigramSimilarity("title", title))
+            # `%` (similarity ≥ pg_trgm.similarity_threshold, 0.3 by default) is what the GIN
+            # trigram index answers (migration 0017); the exact threshold follows.
+            qs.filter(TrigramSimilar(F("title"), Value(title)))
+            .annotate(similarity=TrigramSimilarity("title", title))
             .filter(similarity__gte=threshold)
             .order_by("-similarity", "-year", "pk")[:limit]
         )
@@ -91,11 +132,21 @@ def ranked(qs: QuerySet[Initiative], title: str, *, threshold: float, limit: int
 
 
 def duplicates(
-    title: str, *, unit: Unit, year: int, exclude_pk: int | None = None
+    title: str,
+    *,
+    unit: Unit,
+    year: int,
+    exclude_pk: int | None = None,
+    within: QuerySet[Initiative] | None = None,
 ) -> list[Similar]:
     """The unit's own models of the year with the same or a near title (withdrawn ones aside):
-    registering one of them again is a duplicate."""
-    qs = Initiative.objects.filter(unit=unit, year=year).exclude(state=State.WITHDRAWN)
+    registering one of them again is a duplicate. Checks before writing look at every model;
+    what is shown to someone (`within`: the models they may see) stays in their scope, e.g.
+    a lower committee is not shown the higher level's further nomination of its model."""
+    qs = (within if within is not None else Initiative.objects.all()).filter(
+        unit=unit, year=year
+    )
+    qs = qs.exclude(state=State.WITHDRAWN)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return ranked(qs, title, threshold=NEAR_DUPLICATE, limit=SUGGESTIONS)

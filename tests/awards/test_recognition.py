@@ -146,10 +146,26 @@ def test_twelve_scored_models_end_in_one_signed_decision_and_their_certificates(
     client.logout()
     public = client.get(url.removeprefix(settings.SITE_URL.rstrip("/")))
     assert public.status_code == 200 and good[0].title in public.content.decode()
+    # The page a certificate leads to confirms the model and its decision, and says no more
+    # than the public list does: no signer, signature verdict or the leader's override.
+    for m in (good[0], weak[0]):
+        html = client.get(reverse("reports:public_detail", args=[m.pk])).content.decode()
+        assert m.title in html and "1-QĐ/BDVTU" in html
+        for internal in ("Nguyễn Văn Ánh", "chữ ký số", reason, world.leader.full_name):
+            assert internal not in html, internal
+    assert client.get(reverse("reports:public_detail", args=[weak[1].pk])).status_code == 404
+    assert client.get(reverse("awards:certificate", args=[good[0].pk])).status_code == 302
 
     client.force_login(world.leader)
     all_certificates = client.get(reverse("awards:certificates", args=[award.pk]))
     assert len(pypdfium2.PdfDocument(all_certificates.content)) == 11
+
+    # Another province's leader reaches no certificate, through the pages or the API.
+    client.force_login(world.b_leader)
+    assert client.get(reverse("awards:certificate", args=[good[0].pk])).status_code == 404
+    assert client.get(reverse("awards:certificates", args=[award.pk])).status_code == 404
+    assert client.get(f"/api/v1/initiatives/{good[0].pk}/certificate").status_code == 404
+    assert client.get(f"/api/v1/awards/{award.pk}/certificates").status_code == 404
 
 
 def world_authority(world):

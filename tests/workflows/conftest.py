@@ -197,3 +197,23 @@ def advance(world: World, initiative, to_state: str):
         initiative = step(initiative)
     assert initiative.state == to_state
     return initiative
+
+
+@pytest.fixture
+def staff_leader(world):
+    """The leader of Ban Dân vận Tỉnh ủy A, with admin access to campaigns and criteria."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    leader = world.leader
+    leader.is_staff = True
+    leader.save(update_fields=["is_staff"])
+    leader.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="workflows",
+            content_type__model__in=["campaign", "criterion"],
+        )
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(leader)
+    return client

@@ -11,7 +11,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -335,23 +334,6 @@ def test_a_council_member_on_a_parent_units_staff_cannot_score_its_sub_unit_thro
 
 # ---------------------------------------------------------------------------------------------
 # Defect 6: campaigns and criteria edited in the admin skip scope, audit and the criteria lock
-
-
-@pytest.fixture
-def staff_leader(world):
-    """The leader of Ban Dân vận Tỉnh ủy A, with admin access to campaigns and criteria."""
-    leader = world.leader
-    leader.is_staff = True
-    leader.save(update_fields=["is_staff"])
-    leader.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="workflows",
-            content_type__model__in=["campaign", "criterion"],
-        )
-    )
-    client = Client(raise_request_exception=False)
-    client.force_login(leader)
-    return client
 
 
 def campaign_change_url(campaign) -> str:

@@ -245,7 +245,7 @@ def test_bad_rows_are_named_with_their_reason_and_a_bad_file_leaves_nothing(worl
     assert counts() == before
     errors = [str(e) for e in caught.value.errors]
     assert errors == [
-        "Dòng 2: không tìm thấy đơn vị có mã “KHONG_CO”.",
+        "Dòng 2: không tìm thấy đơn vị có mã “KHONG_CO” trong phạm vi Ban Dân vận bạn lãnh đạo.",
         "Dòng 2: khen thưởng cần đủ bốn cột; thiếu “Số quyết định khen thưởng”.",
         f"Dòng 3: năm {year} không phải năm đã qua: chỉ nhập các năm 2000–{year - 1}.",
         "Dòng 4: không có lĩnh vực “Nông nghiệp”.",
@@ -263,7 +263,17 @@ def test_a_leader_imports_only_their_committees_units_and_a_unit_may_not_at_all(
     with pytest.raises(ImportRejected) as caught:
         run(world, five_years(world.year), actor=world.b_leader)
     assert {e.row for e in caught.value.errors} == {2, 3, 4, 5, 6}
-    assert "không phải lãnh đạo Ban Dân vận phụ trách đơn vị “SNN”" in str(caught.value)
+    # Another province's unit reads exactly like a code that exists nowhere (review finding:
+    # the import told a leader which codes the other province had).
+    foreign = [str(e) for e in caught.value.errors if e.row == 2]
+    assert foreign[0] == (
+        "Dòng 2: không tìm thấy đơn vị có mã “SNN” trong phạm vi Ban Dân vận bạn lãnh đạo."
+    )
+    rows = five_years(world.year)
+    rows[1][2] = "KHONG_CO_DAU"
+    with pytest.raises(ImportRejected) as nowhere:
+        run(world, rows, actor=world.b_leader)
+    assert str(nowhere.value.errors[0]) == foreign[0].replace("SNN", "KHONG_CO_DAU")
     assert not Initiative.objects.filter(imported=True).exists()
 
     client.force_login(world.staff)
@@ -333,7 +343,9 @@ def test_the_page_checks_first_then_imports_and_the_blank_file_reads_back(world,
         read_table(handle, "mau.xlsx"), actor=world.leader, filename="mau.xlsx", dry_run=True
     )
     # Every header is understood; the example row's unit does not exist here.
-    assert [str(e) for e in preview.errors] == ["Dòng 2: không tìm thấy đơn vị có mã “VD_DON_VI”."]
+    assert [str(e) for e in preview.errors] == [
+        "Dòng 2: không tìm thấy đơn vị có mã “VD_DON_VI” trong phạm vi Ban Dân vận bạn lãnh đạo."
+    ]
 
 
 def test_the_command_checks_first_and_imports(world, tmp_path):
@@ -380,3 +392,33 @@ def test_the_annual_review_covers_imported_models_and_nothing_else_opens_on_them
     assert "Chi bộ gần dân" in public and "Già làng giữ bình yên bản" not in public
     with pytest.raises(WrongState, match="được nhập từ dữ liệu các năm trước"):
         services.perform(gia_lang.pk, "commend", actor=world.leader)
+
+
+def test_a_file_too_large_or_too_long_is_refused_unread_and_changes_nothing(
+    world, client, monkeypatch
+):
+    """Found in review: the past-years import (and the units and people imports) read any file
+    whole, whatever its size; an .xlsx of a few MB may unpack into millions of cells."""
+    from core import imports
+
+    client.force_login(world.leader)
+    before = counts()
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 4)
+    upload = xlsx(five_years(world.year))  # a header and five rows
+    upload.name = "lich-su.xlsx"
+    r = client.post(reverse("workflows:history_import"), {"file": upload})
+    assert r.status_code == 400
+    assert "Tệp có hơn 4 dòng: hãy chia thành nhiều tệp." in r.content.decode()
+    csv = io.BytesIO("\n".join(",".join(map(str, row)) for row in five_years(world.year)).encode())
+    csv.name = "lich-su.csv"
+    r = client.post(reverse("workflows:history_import"), {"file": csv})
+    assert "Tệp có hơn 4 dòng" in r.content.decode()
+
+    monkeypatch.setattr(imports, "MAX_IMPORT_ROWS", 20_000)
+    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 1024 * 1024)
+    big = io.BytesIO(xlsx(five_years(world.year)).getvalue() + b"\0" * (1024 * 1024))
+    big.name = "lich-su.xlsx"
+    r = client.post(reverse("workflows:history_import"), {"file": big})
+    assert r.status_code == 400
+    assert "Tệp lớn quá 1 MB: hãy chia thành nhiều tệp." in r.content.decode()
+    assert counts() == before

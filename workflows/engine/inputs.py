@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import StrictInput  # every API body of the service is strict
 from core.numbers import format_points
 
 from . import actions as a
@@ -139,27 +140,6 @@ def form_class(action: a.Action, model=None) -> type[ActionForm]:
 
 # ---------------------------------------------------------------------------------------------
 # The API body
-
-
-class StrictInput:
-    """A body that names what it does not know: an unknown key is a 400 naming it and the keys
-    that are known, instead of being dropped without a word."""
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
-            if unknown:
-                known = ", ".join(sorted(self.fields))
-                raise serializers.ValidationError(
-                    {
-                        key: [
-                            _("Không có trường này; các trường nhận được: %(known)s.")
-                            % {"known": known}
-                        ]
-                        for key in unknown
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 def _api_field(item: a.Input, model) -> serializers.Field:

@@ -5,11 +5,13 @@ model's report and outcome. The per-model steps are the lifecycle's action route
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.response import Response
 
-from core.api import request_meta
+from core.api import StrictInput, request_meta
 from core.errors import NotAllowed
 from units.models import COMMITTEE_ROLES, Role, Unit
 from units.selectors import memberships_of
@@ -74,9 +76,9 @@ class AnnualReviewSerializer(serializers.ModelSerializer):
         return rows
 
 
-class OpenReviewSerializer(serializers.Serializer):
+class OpenReviewSerializer(StrictInput, serializers.Serializer):
     committee = serializers.IntegerField(
-        min_value=1, help_text="Ban Dân vận do người gọi lãnh đạo."
+        min_value=1, max_value=2**62, help_text="Ban Dân vận do người gọi lãnh đạo."
     )
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     report_deadline = serializers.DateField(
@@ -117,12 +119,14 @@ class AnnualReviewViewSet(
     def create(self, request):
         body = OpenReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        committee = Unit.objects.filter(
-            pk=body.validated_data["committee"],
-            pk__in=_committee_ids(request.user),
-        ).first()
+        mine = _committee_ids(request.user)
+        if not mine:
+            raise NotAllowed(_("Chỉ lãnh đạo Ban Dân vận mới mở đợt đánh giá hằng năm."))
+        committee = Unit.objects.filter(pk=body.validated_data["committee"], pk__in=mine).first()
         if committee is None:
-            raise NotAllowed(_not_leader())
+            # Another committee than the caller's: not found, whether it exists or not (their
+            # own committee, without the leader's role, is refused by the service), as plans do.
+            raise NotFoundError()
         review = reviews.open_review(
             committee=committee,
             actor=request.user,
@@ -132,8 +136,3 @@ class AnnualReviewViewSet(
         )
         return Response(AnnualReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
-
-def _not_leader():
-    from django.utils.translation import gettext as _
-
-    return _("Chỉ lãnh đạo Ban Dân vận mới mở đợt đánh giá hằng năm.")

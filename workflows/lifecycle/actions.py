@@ -54,7 +54,12 @@ from . import audiences as told
 
 
 def _submitted(initiative, person) -> bool:
-    return initiative.submitted_by_id is not None and initiative.submitted_by_id == person.pk
+    """Whoever submitted the registration (on whose behalf it was sent). A nomination records
+    the lower leader as its submitter and whoever pressed the button (the leader, or their
+    substitute) as its creator: neither may screen, score or decide it at the higher level."""
+    if initiative.submitted_by_id is not None and initiative.submitted_by_id == person.pk:
+        return True
+    return initiative.nominated_from_id is not None and initiative.created_by_id == person.pk
 
 
 def _scored(initiative, person) -> bool:

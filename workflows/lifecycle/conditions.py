@@ -19,11 +19,14 @@ def _message(text):
     return wrap
 
 
+# What "Gửi thủ trưởng duyệt" asks for; the registration page marks these with a star.
+NEEDED_TO_SUBMIT = ("field", "title", "address", "problem", "implementers", "expected_results")
+
+
 def missing_registration_fields(initiative) -> dict[str, str]:
-    required = ["field", "title", "address", "problem", "implementers", "expected_results"]
     missing = {
         name: _("Trường này là bắt buộc trước khi gửi.")
-        for name in required
+        for name in NEEDED_TO_SUBMIT
         if not str(getattr(initiative, name) or "").strip()
     }
     if initiative.form == "individual" and not initiative.person_name.strip():

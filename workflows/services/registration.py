@@ -55,9 +55,12 @@ def create_initiative(
         raise InvalidData(
             field_errors={name: [_("Trường không được phép sửa.")] for name in unknown}
         )
-    if check_similar:
-        check_duplicates(fields.get("title", ""), unit=unit, year=year)
     with transaction.atomic():
+        # Every registration holds its unit's year, checked or not, so that a checked one
+        # sees whatever another registration of the unit and year is inserting.
+        similar.hold_titles([(unit.pk, year)])
+        if check_similar:
+            check_duplicates(fields.get("title", ""), unit=unit, year=year)
         initiative = Initiative(unit=unit, campaign=campaign, year=year, created_by=actor, **fields)
         full_clean(initiative, exclude=["state"], partial=True)
         initiative.save()
