@@ -37,6 +37,7 @@ def _require_leader(actor, campaign: Campaign) -> None:
 
 def _audit(award: Award, action: str, actor, changes: dict, meta: RequestMeta) -> None:
     audit.append(
+        committee_id=award.campaign.committee_id,
         initiative_id=None,
         subject_type="award",
         subject_id=award.pk,

@@ -135,9 +135,10 @@ def _perform(kind, subject_id, action, actor, comment, meta, data):
             messages=messages,
             payload=kind.payload(ctx),
         )
-    # Last: the chain head's row lock serialises every transition in the service, so it is
-    # taken just before COMMIT and held as briefly as possible (ARCHITECTURE.md).
+    # Last: the chain head's row lock serialises every transition in the committee, so it is
+    # taken just before COMMIT and held as briefly as possible (ARCHITECTURE.md, 0014).
     audit.append(
+        committee_id=kind.audit_chain(subject),
         **kind.audit_subject(subject),
         **kind.audit_role(ctx),
         actor_id=actor.pk,

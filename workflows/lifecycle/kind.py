@@ -163,6 +163,9 @@ class InitiativeKind(ProcessKind):
     def audit_subject(self, subject) -> dict:
         return {"initiative_id": subject.pk}
 
+    def audit_chain(self, subject) -> int | None:
+        return subject.campaign.committee_id
+
     def condition_errors(self, condition, subject) -> dict:
         if condition is registration_complete:
             return {k: [str(v)] for k, v in missing_registration_fields(subject).items()}
