@@ -273,3 +273,79 @@ def test_a_checkpoint_line_from_before_chains_pins_the_global_chain(world, setti
     checkpoints.path().write_text(json.dumps(forged) + "\n")
     with pytest.raises(checkpoints.CheckpointError, match="bad signature"):
         checkpoints.read()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_one_chain_as_the_global_chain_without_rehashing(on_postgres):
+    """Entries written before chains (the one chain, seq first in the hash) become the global
+    chain as they are; their checkpoint still pins them; new entries go to their chains."""
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    before, latest = (
+        ("workflows", "0015_task_open_due_index"),
+        ("workflows", "0018_audit_chain_seq_required"),
+    )
+    MigrationExecutor(connection).migrate([before])
+    ring, prev, hashes = audit.keyring(), audit.GENESIS, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO workflows_audithead (id, seq, prev_hash, last_hash) "
+            "VALUES (1, 0, %s, %s) ON CONFLICT (id) DO NOTHING",
+            [prev, prev],
+        )
+        for seq in (1, 2, 3):
+            fields = dict(
+                at=timezone.now(),
+                initiative_id=None,
+                actor_id=None,
+                on_behalf_of_id=None,
+                role="",
+                unit_id=None,
+                action="probe",
+                from_state="",
+                to_state="",
+                comment=f"cũ {seq}",
+                changes={},
+                request_id="",
+                ip=None,
+            )
+            digest = audit.chain_hash(
+                prev, audit.canonical_payload(seq=seq, **fields), ring.current
+            )
+            cursor.execute(
+                "INSERT INTO workflows_auditentry (seq, at, role, action, from_state, to_state, "
+                "comment, changes, request_id, subject_type, prev_hash, hash, key_id) "
+                "VALUES (%s, %s, '', 'probe', '', '', %s, '{}', '', '', %s, %s, %s)",
+                [seq, fields["at"], fields["comment"], prev, digest, ring.current_id],
+            )
+            hashes.append(digest)
+            prev_before, prev = prev, digest
+        cursor.execute(
+            "UPDATE workflows_audithead SET seq = 3, prev_hash = %s, last_hash = %s WHERE id = 1",
+            [prev_before, prev],
+        )
+    MigrationExecutor(connection).migrate([latest])
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert [(e.chain_id, e.chain_seq, e.hash) for e in entries] == [
+        (1, 1, hashes[0]),
+        (1, 2, hashes[1]),
+        (1, 3, hashes[2]),
+    ]  # not re-hashed
+    assert AuditHead.objects.get(pk=1).legacy_seq == 3
+    result = audit.verify()
+    assert result.ok and result.checked == 3 and set(result.chains) == {"global"}
+    world = build_world()  # new entries: each committee's chain, and seq goes on after 3
+    with transaction.atomic():
+        audit.append(actor_id=None, action="probe")
+    result = audit.verify()
+    assert result.ok and result.chains["global"].last_good_seq == 4
+    assert AuditEntry.objects.filter(chain__committee=world.units["bdv"]).get().seq > 3
+    # An old entry edited is still found, in its old form.
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE workflows_auditentry SET comment = 'sửa lén' WHERE seq = 2")
+        cursor.execute("RESET session_replication_role")
+    result = audit.verify()
+    assert not result.ok and result.chain == "global" and result.broken_seq == 2
+    assert result.problem == "content"
