@@ -875,7 +875,13 @@ class InitiativeTask(AbstractTask):
     def __str__(self) -> str:
         return f"{self.flow_task} — {self.initiative_id}"
 
+    # Set while a later save in the same transaction will write the task anyway (the door's
+    # assign before execute, workflows.lifecycle.kind._complete): its save is skipped.
+    save_later = False
+
     def save(self, *args, **kwargs):
+        if self.save_later and not (args or kwargs) and self.pk is not None:
+            return
         # viewflow builds gateway and start tasks itself; they belong to the process's initiative.
         if self.initiative_id is None:
             self.initiative_id = self.process.initiative_id

@@ -51,6 +51,31 @@ def test_an_approve_costs_the_same_round_trips_however_many_are_told(world, on_p
     assert few == many == 10
 
 
+def test_a_task_taken_from_the_queue_costs_no_more_round_trips(world, on_postgres):
+    """Two heads in the unit: the review task waits in their queue, and the approve takes it
+    (viewflow's assign, then execute). The task is written once, by execute, with its owner."""
+    second = User.objects.create_user(username="head2", password="x")
+    Membership.objects.create(user=second, unit=world.units["dept"], role=Role.UNIT_HEAD)
+    initiative = submitted(world)
+    review = InitiativeTask.objects.get(
+        initiative=initiative, flow_task=InitiativeFlow.instance.review
+    )
+    assert (review.owner_id, review.status) == (None, STATUS.NEW)  # in the queue
+    with CaptureQueriesContext(connection) as ctx:
+        services.perform(initiative.pk, "approve", actor=world.head)
+    task_updates = [
+        q for q in ctx.captured_queries if q["sql"].startswith('UPDATE "workflows_initiativetask"')
+    ]
+    assert len(task_updates) == 1 and len(ctx.captured_queries) == 10
+    review.refresh_from_db()
+    assert (review.status, review.owner, review.finished_by) == (
+        STATUS.DONE,
+        world.head,
+        world.head,
+    )
+    assert review.assigned is not None and review.started is not None
+
+
 def test_the_written_statements_write_the_rows_the_orm_would(world, on_postgres):
     Webhook.objects.create(committee=world.campaign.committee, url="https://x.vn/h", secret="s")
     initiative = submitted(world)
