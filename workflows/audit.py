@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import context
+from core import context, sql
 
 from . import checkpoints
 from .models import AuditCheck, AuditEntry, AuditHead
@@ -194,39 +195,44 @@ _PG_LOCK_HEAD = (
     "WHERE {where} FOR UPDATE"
 )
 _PG_LOCK_GLOBAL = _PG_LOCK_HEAD.format(where="committee_id IS NULL")
-_PG_LOCK_COMMITTEE = _PG_LOCK_HEAD.format(where="committee_id = %s")
+_PG_LOCK_COMMITTEE = _PG_LOCK_HEAD.format(where="committee_id = %(chain_committee)s")
 
+# The head moved and the entry inserted in one statement. It returns the entry's id; when no
+# entry was written (the head moved under its lock: it cannot while the lock holds) a division
+# by zero fails it, so a COMMIT sent with it never commits a change without its entry.
 _PG_APPEND = """
 WITH head AS (
     UPDATE workflows_audithead
        SET seq = %(chain_seq)s, prev_hash = last_hash, last_hash = %(hash)s
      WHERE id = %(head)s AND seq = %(chain_seq)s - 1 AND last_hash = %(prev_hash)s
  RETURNING id, seq, prev_hash
+), entry AS (
+    INSERT INTO workflows_auditentry
+        (seq, chain_id, chain_seq, at, initiative_id, actor_id, on_behalf_of_id, role, unit_id,
+         action, from_state, to_state, comment, changes, request_id, ip, subject_type,
+         subject_id, prev_hash, hash, key_id)
+    SELECT %(seq)s, head.id, head.seq, %(at)s, %(initiative_id)s, %(actor_id)s,
+           %(on_behalf_of_id)s, %(role)s, %(unit_id)s, %(action)s, %(from_state)s,
+           %(to_state)s, %(comment)s, %(changes)s, %(request_id)s, %(ip)s, %(subject_type)s,
+           %(subject_id)s, head.prev_hash, %(hash)s, %(key_id)s
+      FROM head
+    RETURNING id
 )
-INSERT INTO workflows_auditentry
-    (seq, chain_id, chain_seq, at, initiative_id, actor_id, on_behalf_of_id, role, unit_id,
-     action, from_state, to_state, comment, changes, request_id, ip, subject_type, subject_id,
-     prev_hash, hash, key_id)
-SELECT %(seq)s, head.id, head.seq, %(at)s, %(initiative_id)s, %(actor_id)s,
-       %(on_behalf_of_id)s, %(role)s, %(unit_id)s, %(action)s, %(from_state)s, %(to_state)s,
-       %(comment)s, %(changes)s, %(request_id)s, %(ip)s, %(subject_type)s, %(subject_id)s,
-       head.prev_hash, %(hash)s, %(key_id)s
-  FROM head
-RETURNING id
+SELECT (SELECT id FROM entry), 1 / (SELECT count(*) FROM entry)::int
 """
 
 
-def _lock_head(committee_id: int | None) -> tuple[int, int, str, int]:
+def _lock_head(committee_id: int | None, along=()) -> tuple[int, int, str, int]:
     """The chain's head id, seq and last hash, its row locked until the transaction ends, and
-    the new entry's seq across chains."""
+    the new entry's seq across chains. `along`: statements sent in the same round trip."""
     for _attempt in range(2):
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if committee_id is None:
-                    cursor.execute(_PG_LOCK_GLOBAL)
-                else:
-                    cursor.execute(_PG_LOCK_COMMITTEE, [committee_id])
-                row = cursor.fetchone()
+            if committee_id is None:
+                rows = sql.fetch_with(along, _PG_LOCK_GLOBAL, {})
+            else:
+                rows = sql.fetch_with(along, _PG_LOCK_COMMITTEE, {"chain_committee": committee_id})
+            along = ()  # sent, whatever the head turned out to be
+            row = rows[0] if rows else None
         else:  # SQLite: the change's write already holds the database lock
             head = (
                 AuditHead.objects.select_for_update()
@@ -269,9 +275,15 @@ def append(
     ip: str | None = None,
     subject_type: str = "",
     subject_id: int | None = None,
+    along: Sequence[sql.Deferred] = (),
+    commit: bool = False,
 ) -> Appended:
     """Append one entry to the chain of `committee_id` (the committee whose scope the subject
-    belongs to; None: the global chain); call it last in the transaction that made the change."""
+    belongs to; None: the global chain); call it last in the transaction that made the change.
+
+    `along`: statements of the change whose rows can wait, sent in the round trip that locks
+    the head (the door's outbox rows). `commit`: the entry's statement also commits the
+    transaction (the caller has checked core.sql.may_carry_commit and runs nothing after)."""
     assert connection.in_atomic_block, "audit.append must run inside the change's transaction"
     fields = dict(
         at=timezone.now(),
@@ -295,14 +307,14 @@ def append(
     ring = keyring()
     # The head is locked before its hash is read: whoever appends to this chain next waits
     # here and then chains onto this entry (other committees' chains do not wait).
-    head_id, prev_seq, prev_hash, seq = _lock_head(committee_id)
+    head_id, prev_seq, prev_hash, seq = _lock_head(committee_id, along)
     chain_seq = prev_seq + 1
     payload = canonical_payload(seq=seq, chain=(committee_id, chain_seq), **fields)
     digest = chain_hash(prev_hash, payload, ring.current)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                _PG_APPEND,
+                _PG_APPEND + (";\nCOMMIT" if commit else ""),
                 {
                     **fields,
                     "changes": json.dumps(fields["changes"], ensure_ascii=False),
@@ -315,8 +327,6 @@ def append(
                 },
             )
             row = cursor.fetchone()
-        if row is None:  # cannot happen while the row lock holds; never write a fork
-            raise RuntimeError("the audit chain head moved under its lock")
         return Appended(id=row[0], seq=seq, chain_seq=chain_seq)
     entry = AuditEntry.objects.create(
         seq=seq,
