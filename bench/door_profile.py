@@ -24,7 +24,7 @@ _setup.django()
 
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from transitions import prepare  # noqa: E402
+from transitions import prepare, statements_and_round_trips  # noqa: E402
 
 from workflows import services  # noqa: E402
 
@@ -42,7 +42,7 @@ def main(argv: list[str]) -> None:
     ((head, ids),) = prepare(args.n * (1 if args.no_profile else 2) + 1, 1)
     with CaptureQueriesContext(connection) as ctx:
         services.perform(ids.pop(), "approve", actor=head)
-    print(f"{len(ctx.captured_queries)} SQL statements per approve (BEGIN/COMMIT included)")
+    print(f"{statements_and_round_trips(ctx.captured_queries)} per approve")
     if args.sql:
         for q in ctx.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:300]}")
