@@ -9,114 +9,22 @@ the fields' own conversions (JSON, viewflow's node references), as the ORM would
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
-# ---------------------------------------------------------------------------------------------
-# Writes that wait for the next round trip (the door: docs/performance.md, issue #19).
-#
-# Inside `deferring_writes()` an UPDATE whose only answer is "did it match the row" (the door's
-# save of the subject, viewflow's save of a task) is not sent at once: it goes, already bound,
-# in front of the next statement this module sends (whose rows are needed), in one round trip,
-# and its check runs then. Any other statement sent meanwhile (the ORM, a hook) sends the
-# waiting writes first, on its own, so nothing ever reads around them; leaving the block sends
-# what is left. Transactions are unchanged: the writes are in the same transaction, in order.
-
-_PENDING = "_dvk_pending_writes"
-
-
-@dataclass(frozen=True)
-class _Write:
-    text: str  # bound already (ClientCursor.mogrify)
-    check: Callable[[int], None]  # gets the row count
-
-
-def _pending() -> list[_Write] | None:
-    return getattr(connection, _PENDING, None)
-
-
-def _take_pending() -> list[_Write]:
-    pending = _pending()
-    if not pending:
-        return []
-    taken = list(pending)
-    pending.clear()
-    return taken
-
-
-def _send_pending_first(execute, sql, params, many, context):
-    """Django execute wrapper: a statement sent while writes wait sends them first."""
-    waiting = _take_pending()
-    if waiting:
-        _run(waiting, None, None)
-    return execute(sql, params, many, context)
-
-
-@contextmanager
-def deferring_writes() -> Iterator[None]:
-    if connection.vendor != "postgresql" or _server_side_binding() or _pending() is not None:
-        yield
-        return
-    setattr(connection, _PENDING, [])
-    try:
-        with connection.execute_wrapper(_send_pending_first):
-            yield
-            waiting = _take_pending()
-            if waiting:
-                _run(waiting, None, None)
-    finally:
-        delattr(connection, _PENDING)
-
-
-def _run(waiting: list[_Write], sql: str | None, params) -> Any:
-    """Send the waiting writes, then `sql` (if any), in one execute; the cursor, positioned on
-    `sql`'s result, for the caller to read (closed when there is no `sql`)."""
-    texts = [w.text for w in waiting]
-    if sql is not None:
-        texts.append(sql)
-        if params:  # the bound writes' text must not be read as placeholders
-            texts[:-1] = [t.replace("%", "%%") for t in texts[:-1]]
-    cursor = connection.cursor()
-    try:
-        cursor.execute(";\n".join(texts), params if sql is not None else None)
-        for index, write in enumerate(waiting):
-            write.check(cursor.rowcount)
-            if index < len(waiting) - 1 or sql is not None:
-                cursor.nextset()
-    except BaseException:
-        cursor.close()
-        raise
-    if sql is None:
-        cursor.close()
-        return None
-    return cursor
-
-
-def _execute(sql: str, params: Sequence | dict = ()):
-    """A cursor on `sql`'s result, the waiting writes sent in front of it."""
-    waiting = _take_pending()
-    if waiting:
-        return _run(waiting, sql, params)
-    cursor = connection.cursor()
-    try:
-        cursor.execute(sql, params)
-    except BaseException:
-        cursor.close()
-        raise
-    return cursor
-
 
 def fetchall(sql: str, params: Sequence | dict = ()) -> list[tuple]:
-    with _execute(sql, params) as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def fetchone(sql: str, params: Sequence | dict = ()) -> tuple | None:
-    with _execute(sql, params) as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 
@@ -134,7 +42,8 @@ def fetch_sets(statements: Sequence[tuple[str, dict]]) -> list[list[tuple]]:
     for _text, params in statements:
         assert not merged.keys() & params.keys(), "the statements' parameters collide"
         merged.update(params)
-    with _execute(";\n".join(text for text, _params in statements), merged) as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(text for text, _params in statements), merged)
         results = [cursor.fetchall()]
         while cursor.nextset():
             results.append(cursor.fetchall())
@@ -279,20 +188,11 @@ def _partial_update(model, names: tuple[str, ...], expect: tuple[str, ...]) -> t
     return statement, fields
 
 
-def update(
-    obj,
-    fields: Iterable[str] | None = None,
-    *,
-    expect: dict | None = None,
-    otherwise: Callable[[], None] | None = None,
-) -> bool:
+def update(obj, fields: Iterable[str] | None = None, *, expect: dict | None = None) -> bool:
     """Save an existing row as `save()` (or `save(update_fields=fields)`) would, optionally only
     where the row still holds `expect` (a guard like django-fsm's ConcurrentTransitionMixin).
     False when the caller must use `save()` instead: not applicable here, or no row matched
-    (Django would then insert, or the guard's own error would be raised).
-
-    With `otherwise` (what the caller would do on False), inside `deferring_writes()`, the
-    UPDATE waits for the next round trip and `otherwise` runs then if no row matched."""
+    (Django would then insert, or the guard's own error would be raised)."""
     if obj.pk is None or obj._state.adding or not _plain_save_applies(obj):
         return False
     obj._prepare_related_fields_for_save(operation_name="save")
@@ -307,19 +207,8 @@ def update(
         statement, targets = _partial_update(type(obj), names, tuple(expect))
         params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
         params += [obj.pk, *expect.values()]
-    pending = _pending()
-    if otherwise is not None and pending is not None:
-        with connection.cursor() as cursor:
-            bound = cursor.mogrify(statement, params)
-
-        def check(rowcount: int) -> None:
-            if rowcount != 1:
-                otherwise()
-
-        pending.append(_Write(bound, check))
-        obj._state.db = connection.alias
-        return True
-    with _execute(statement, params) as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
         if cursor.rowcount != 1:
             return False
     obj._state.db = connection.alias
@@ -346,7 +235,8 @@ def insert(obj, *, link: tuple | None = None) -> bool:
             f"SELECT new.{quote(w.pk.column)}, %s FROM new RETURNING {quote(own)}"
         )
         params = [*values, other_id]
-    with _execute(statement, params) as cursor:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = connection.alias

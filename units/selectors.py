@@ -176,7 +176,9 @@ def role_holder_ids(unit: Unit, role: str) -> list[int]:
         "root": unit.path[: Unit.steplen],
         "step": Unit.steplen,
     }
-    return [row[0] for row in sql.fetchall(_role_holders_sql(kind), params)]
+    with connection.cursor() as cursor:
+        cursor.execute(_role_holders_sql(kind), params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def member_ids(unit_id: int, roles: Iterable[str]) -> list[int]:

@@ -887,9 +887,7 @@ class InitiativeTask(AbstractTask):
             self.initiative_id = self.process.initiative_id
         # viewflow saves a task (every column) at each step of it; that statement is written
         # once (core.sql) rather than built again each time.
-        if not (args or kwargs) and self.flow_task_type and sql.update(
-            self, otherwise=super().save
-        ):
+        if not (args or kwargs) and self.flow_task_type and sql.update(self):
             return
         super().save(*args, **kwargs)
 

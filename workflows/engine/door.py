@@ -50,11 +50,9 @@ def perform(
     try:
         with transaction.atomic():
             commits = sql.may_carry_commit()  # nothing runs after _perform in this block
-            # The saves of the subject and of the task ride with the next read (core.sql).
-            with sql.deferring_writes():
-                subject = _perform(
-                    kind, subject_id, spec, actor, (comment or "").strip(), meta, data, commits
-                )
+            subject = _perform(
+                kind, subject_id, spec, actor, (comment or "").strip(), meta, data, commits
+            )
     except DatabaseError as exc:
         if isinstance(exc, IntegrityError) or is_lock_conflict(exc):
             count_transition(kind.name, action, CONFLICT)
@@ -71,12 +69,7 @@ def _save(subject, fields: list[str], from_state: str) -> None:
     """`subject.save(update_fields=fields)`, with ConcurrentTransitionMixin's guard (the row is
     still in the state the transition started from) in one statement written once; when it
     matches no row, the model's own save runs and raises what the mixin raises."""
-    if sql.update(
-        subject,
-        fields,
-        expect={"state": from_state},
-        otherwise=lambda: subject.save(update_fields=fields),
-    ):
+    if sql.update(subject, fields, expect={"state": from_state}):
         update_initial_state = getattr(subject, "_update_initial_state", None)
         if update_initial_state is not None:  # what the mixin's save does after saving
             update_initial_state()
