@@ -36,12 +36,14 @@ def fetch_sets(statements: Sequence[tuple[str, dict]]) -> list[list[tuple]]:
     """Several independent statements in one round trip, each one's rows in order. Their
     parameters are named and must not collide. With server-side binding (which allows one
     statement per execute) they are sent one after the other instead."""
-    if _server_side_binding():
-        return [fetchall(text, params) for text, params in statements]
     merged: dict = {}
     for _text, params in statements:
         assert not merged.keys() & params.keys(), "the statements' parameters collide"
         merged.update(params)
+    if _server_side_binding():
+        # One by one, each with every parameter: a statement may use another's (the lock's
+        # reads name the subject the lock statement binds).
+        return [fetchall(text, merged) for text, _params in statements]
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(text for text, _params in statements), merged)
         results = [cursor.fetchall()]
