@@ -58,6 +58,7 @@ def _principal(actor, committee_id: int):
 def _audit(award: Award, action: str, actor, changes: dict, meta: RequestMeta) -> None:
     principal = _principal(actor, award.campaign.committee_id)
     audit.append(
+        committee_id=award.campaign.committee_id,
         initiative_id=None,
         subject_type="award",
         subject_id=award.pk,

@@ -302,10 +302,15 @@ class Gen:
         per_prov = per_year // len(self.provinces)
         fields = list(Field.values)
         seq = 0
-        prev_hash = audit.GENESIS
-        ring = audit.keyring()  # the chain as the door writes it: keyed
+        ring = audit.keyring()  # the chains as the door writes them: keyed, one per committee
         self.counts = {"initiatives": 0, "tasks": 0, "audit": 0, "outbox": 0}
-        before_last = audit.GENESIS
+        # committee id -> [its head, its last chain seq, prev hash, last hash]
+        chains = {
+            prov["bdv"].pk: [AuditHead.objects.create(committee=prov["bdv"]), 0, "", audit.GENESIS]
+            for prov in self.provinces
+        }
+        committee_of: dict[int, int] = {}
+        audit.ensure_head()  # the global chain
         for year in self.years:
             year_entries: list[AuditEntry] = []
             for prov in self.provinces:
@@ -346,6 +351,7 @@ class Gen:
                     for i, (unit, state, staff, created) in enumerate(rows)
                 ]
                 Initiative.objects.bulk_create(initiatives, batch_size=BATCH)
+                committee_of.update((ini.pk, prov["bdv"].pk) for ini in initiatives)
                 processes = [
                     InitiativeProcess(
                         flow_class=InitiativeFlow,
@@ -537,20 +543,25 @@ class Gen:
             # interleave instead of coming province by province.
             year_entries.sort(key=lambda e: (e.at, e.initiative_id))
             for entry in year_entries:
+                chain = chains[committee_of[entry.initiative_id]]
                 seq += 1
+                chain[1] += 1
                 entry.seq = seq
-                entry.prev_hash = before_last = prev_hash
+                entry.chain_id, entry.chain_seq = chain[0].pk, chain[1]
+                entry.prev_hash = chain[2] = chain[3]
                 entry.key_id = ring.current_id
-                entry.hash = prev_hash = audit.chain_hash(
-                    prev_hash, audit.entry_payload(entry), ring.current
+                entry.hash = chain[3] = audit.chain_hash(
+                    entry.prev_hash, audit.entry_payload(entry, chain[0]), ring.current
                 )
             AuditEntry.objects.bulk_create(year_entries, batch_size=BATCH)
             self.counts["audit"] += len(year_entries)
             print(f"  {year}: {self.counts['initiatives']} initiatives so far", flush=True)
-        AuditHead.objects.update_or_create(
-            pk=audit.HEAD_ID,
-            defaults={"seq": seq, "last_hash": prev_hash, "prev_hash": before_last},
-        )
+        for head, chain_seq, before_last, last_hash in chains.values():
+            AuditHead.objects.filter(pk=head.pk).update(
+                seq=chain_seq, last_hash=last_hash, prev_hash=before_last or audit.GENESIS
+            )
+        with connection.cursor() as cursor:  # the order across chains goes on from here
+            cursor.execute("SELECT setval(%s, %s)", [audit.SEQUENCE, max(seq, 1)])
 
     def run(self) -> None:
         self.years = list(range(self.year - self.args.years + 1, self.year + 1))

@@ -8,12 +8,15 @@ outbox row, commit), as in ../shared/peers/floor.py.
 
 For each run and each client count (1, then 2 forked processes on disjoint initiatives) it
 prepares N submitted initiatives per client (untimed), then times N approves per client; the
-floor runs right after with the same counts. Throughput = transitions / wall time of the
-slowest client; latency = each call's own time (median, p95).
+floor runs right after with the same counts. The two clients work in units of two different
+committees (provinces), so their audit entries go to two chains and they do not queue on one
+chain head (decision 0014), as two provinces' users do; `--same-committee` puts both clients
+in one committee's units instead (they then share its chain head). Throughput = transitions /
+wall time of the slowest client; latency = each call's own time (median, p95).
 
 usage:
     DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/transitions.py \
-        [--n 300] [--runs 3] [--peer]
+        [--n 300] [--runs 3] [--peer] [--same-committee]
 Run bench/generate.py first for a provincial-scale database (the door then works among 100,000
 initiatives and their tasks and audit rows). --peer also runs ../shared/peers/viewflow_plain,
 once after each door run.
@@ -65,8 +68,11 @@ CREATE TABLE f_outbox (id bigserial primary key, item_id bigint, payload jsonb,
 """
 
 
-def _units_with_head_and_staff(count: int) -> list[tuple]:
-    """(unit, head, staff) for `count` different registering units that have a campaign."""
+def _units_with_head_and_staff(count: int, *, same_committee: bool = False) -> list[tuple]:
+    """(unit, head, staff) for `count` different registering units that have a campaign, each
+    of another committee (or, `same_committee`, all of one)."""
+    from units.selectors import committee_of
+
     heads = {
         m.unit_id: m
         for m in Membership.objects.filter(role=Role.UNIT_HEAD, is_active=True).select_related(
@@ -78,22 +84,41 @@ def _units_with_head_and_staff(count: int) -> list[tuple]:
         "user"
     ):
         staff.setdefault(m.unit_id, m.user)
-    picked = []
+    picked, committees = [], set()
     # From the end of the tree: the pages benchmark reads the first province, which these
     # thousands of extra initiatives would otherwise swell run after run.
-    for unit_id, head in sorted(heads.items(), reverse=True):
-        if unit_id in staff:
-            picked.append((head.unit, head.user, staff[unit_id]))
+    candidates = [h for unit_id, h in sorted(heads.items(), reverse=True) if unit_id in staff]
+    for head in candidates:
+        committee = committee_of(head.unit)
+        if committee is None:
+            continue
+        if committees and (committee.pk in committees) != same_committee:
+            continue
+        committees.add(committee.pk)
+        picked.append((head.unit, head.user, staff[head.unit_id]))
         if len(picked) == count:
             return picked
     raise SystemExit("Not enough units with a head and staff: run bench/generate.py first.")
 
 
-def prepare(n: int, clients: int) -> list[tuple[object, list[int]]]:
+def statements_and_round_trips(captured: list[dict]) -> str:
+    """The statements Django logged (BEGIN and COMMIT included) and the round trips they
+    took: when the audit entry's statement carries the COMMIT, the logged COMMIT after it
+    sends nothing (docs/performance.md, issue #19)."""
+    sent = [q["sql"] for q in captured]
+    trips = len(sent)
+    if len(sent) >= 2 and sent[-1] == "COMMIT" and sent[-2].rstrip().endswith("COMMIT"):
+        trips -= 1
+    return f"{len(sent)} SQL statements (BEGIN/COMMIT included) in {trips} round trips"
+
+
+def prepare(
+    n: int, clients: int, *, same_committee: bool = False
+) -> list[tuple[object, list[int]]]:
     """For each client: a head and N of their unit's initiatives waiting for approval."""
     year = Campaign.objects.order_by("-year").values_list("year", flat=True).first()
     work = []
-    for unit, head, staff in _units_with_head_and_staff(clients):
+    for unit, head, staff in _units_with_head_and_staff(clients, same_committee=same_committee):
         ids = []
         for _ in range(n):
             initiative = services.create_initiative(
@@ -165,6 +190,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--n", type=int, default=300, help="transitions per client per run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peer", action="store_true", help="also run peers/viewflow_plain")
+    parser.add_argument(
+        "--same-committee",
+        action="store_true",
+        help="both clients in one committee's units (one audit chain head between them)",
+    )
     args = parser.parse_args(argv)
     print(machine())
 
@@ -172,7 +202,7 @@ def main(argv: list[str]) -> None:
     ((head, ids),) = prepare(1, 1)
     with CaptureQueriesContext(connection) as ctx:
         services.perform(ids[0], "approve", actor=head)
-    print(f"door: {len(ctx.captured_queries)} SQL statements per approve (BEGIN/COMMIT included)")
+    print(f"door: {statements_and_round_trips(ctx.captured_queries)} per approve")
 
     with connection.cursor() as c:
         c.execute(FLOOR_SCHEMA)
@@ -180,7 +210,7 @@ def main(argv: list[str]) -> None:
     results: dict[tuple[str, int], list] = {}
     for run in range(1, args.runs + 1):
         for clients in (1, 2):
-            work = prepare(args.n, clients)
+            work = prepare(args.n, clients, same_committee=args.same_committee)
             rate, laps = run_pool(door_client, work)
             results.setdefault(("door", clients), []).append((rate, laps))
             jobs = [(dsn(), k * 5000, args.n, 10000) for k in range(clients)]
@@ -237,7 +267,9 @@ def run_peer(runs: int) -> dict[int, float]:
     """../shared/peers/viewflow_plain (plain viewflow 2.4, its own settings and database:
     PEER_DB, default peer_viewflow; give each person running it their own, since the peer
     empties it on every run): completions/s by client count."""
-    peer = Path(_setup.ROOT).parent / "shared" / "peers" / "viewflow_plain" / "bench.py"
+    # Beside the project's checkout (../shared), or where PEER_DIR says (a worktree elsewhere).
+    default = Path(_setup.ROOT).parent / "shared" / "peers" / "viewflow_plain"
+    peer = Path(os.environ.get("PEER_DIR", default)) / "bench.py"
     if not peer.exists():
         print(f"peer not found at {peer}; skipped")
         return {}

@@ -9,7 +9,8 @@ the fields' own conversions (JSON, viewflow's node references), as the ORM would
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -27,21 +28,65 @@ def fetchone(sql: str, params: Sequence | dict = ()) -> tuple | None:
         return cursor.fetchone()
 
 
+def _server_side_binding() -> bool:
+    return bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
+
+
 def fetch_sets(statements: Sequence[tuple[str, dict]]) -> list[list[tuple]]:
     """Several independent statements in one round trip, each one's rows in order. Their
     parameters are named and must not collide. With server-side binding (which allows one
     statement per execute) they are sent one after the other instead."""
-    if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
-        return [fetchall(text, params) for text, params in statements]
     merged: dict = {}
     for _text, params in statements:
+        assert not merged.keys() & params.keys(), "the statements' parameters collide"
         merged.update(params)
+    if _server_side_binding():
+        # One by one, each with every parameter: a statement may use another's (the lock's
+        # reads name the subject the lock statement binds).
+        return [fetchall(text, merged) for text, _params in statements]
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(text for text, _params in statements), merged)
         results = [cursor.fetchall()]
         while cursor.nextset():
             results.append(cursor.fetchall())
     return results
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A statement of the transaction whose rows are not needed at once: it is sent in the
+    round trip of the next statement whose rows are (`fetch_with`), and `then` gets its rows.
+    Its parameters are named, and must not collide with that statement's."""
+
+    text: str
+    params: dict
+    then: Callable[[list[tuple]], None]
+
+
+def fetch_with(deferred: Sequence[Deferred], text: str, params: dict) -> list[tuple]:
+    """`text`'s rows, the deferred statements sent before it in the same round trip."""
+    if not deferred:
+        return fetchall(text, params)
+    results = fetch_sets([*((d.text, d.params) for d in deferred), (text, params)])
+    for statement, rows in zip(deferred, results, strict=False):
+        statement.then(rows)
+    return results[-1]
+
+
+def may_carry_commit() -> bool:
+    """Whether the statement about to run may end with the COMMIT of its transaction: on
+    PostgreSQL, inside the outermost atomic block (not a savepoint, not a transaction opened
+    by hand, not marked for rollback). The caller vouches that it is the block's last
+    statement; the block's own commit then finds the connection idle and psycopg sends
+    nothing, so the COMMIT costs no round trip of its own."""
+    return (
+        connection.vendor == "postgresql"
+        and not _server_side_binding()
+        and len(connection.atomic_blocks) == 1
+        and not connection.savepoint_ids
+        and connection.commit_on_exit
+        and not connection.needs_rollback
+    )
 
 
 @functools.cache

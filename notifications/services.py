@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core import context
+from core import context, sql
 
 from .models import Notification, Outbox, Preference, Webhook
 
@@ -48,6 +48,53 @@ def enqueue(
     """Write one outbox row per recipient (deduplicated, first reason wins) inside the caller's
     transaction, plus one per active webhook of the committee named in the payload; after
     commit a Celery task delivers them (the periodic sweep catches any the broker missed)."""
+    by_recipient = _by_recipient(messages)
+    committee_id = payload.get("committee_id") if subject_type == "initiative" else None
+    if connection.vendor == "postgresql":
+        ids = _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
+    else:
+        ids = _create_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
+    _dispatch_after_commit(ids)
+    return len(ids)
+
+
+def enqueue_deferred(
+    *,
+    event: str,
+    subject_id: int,
+    messages: Iterable[Message],
+    payload: dict,
+    subject_type: str = "initiative",
+) -> sql.Deferred | None:
+    """`enqueue`, its INSERT handed back to be sent with the caller's next statement
+    (core.sql.fetch_with: the door's audit append), which saves it a round trip; the rows'
+    delivery is set up when the rows come back. None when there is nothing to send, or when
+    the rows were written at once (SQLite, server-side binding)."""
+    if connection.vendor != "postgresql" or sql._server_side_binding():
+        enqueue(
+            event=event,
+            subject_id=subject_id,
+            messages=messages,
+            payload=payload,
+            subject_type=subject_type,
+        )
+        return None
+    by_recipient = _by_recipient(messages)
+    committee_id = payload.get("committee_id") if subject_type == "initiative" else None
+    params = _insert_params(event, subject_type, subject_id, payload, committee_id, by_recipient)
+    if params is None:
+        return None
+    return sql.Deferred(
+        _INSERT, params, lambda rows: _dispatch_after_commit([row[0] for row in rows])
+    )
+
+
+def _dispatch_after_commit(ids: list[int]) -> None:
+    if ids:
+        transaction.on_commit(lambda: dispatch_soon(ids))
+
+
+def _by_recipient(messages: Iterable[Message]) -> dict[int, list]:
     by_recipient: dict[int, list] = {}
     for message in messages:
         row = by_recipient.get(message.recipient_id)
@@ -56,14 +103,7 @@ def enqueue(
             row[2] = row[2] or message.task_id
             continue
         by_recipient[message.recipient_id] = [message.recipient_id, message.reason, message.task_id]
-    committee_id = payload.get("committee_id") if subject_type == "initiative" else None
-    if connection.vendor == "postgresql":
-        ids = _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
-    else:
-        ids = _create_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
-    if ids:
-        transaction.on_commit(lambda: dispatch_soon(ids))
-    return len(ids)
+    return by_recipient
 
 
 # The recipients' rows and the committee's webhooks' rows in one statement, numbered in that
@@ -87,26 +127,31 @@ RETURNING id
 """
 
 
-def _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient) -> list:
+def _insert_params(
+    event, subject_type, subject_id, payload, committee_id, by_recipient
+) -> dict | None:
     rows = list(by_recipient.values())
     if not rows and not committee_id:
+        return None
+    return {
+        "event": event,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "payload": json.dumps(payload),
+        "now": timezone.now(),
+        "recipients": [r[0] for r in rows],
+        "reasons": [r[1] for r in rows],
+        "tasks": [r[2] for r in rows],
+        "committee_id": committee_id,
+    }
+
+
+def _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient) -> list:
+    params = _insert_params(event, subject_type, subject_id, payload, committee_id, by_recipient)
+    if params is None:
         return []
-    now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT,
-            {
-                "event": event,
-                "subject_type": subject_type,
-                "subject_id": subject_id,
-                "payload": json.dumps(payload),
-                "now": now,
-                "recipients": [r[0] for r in rows],
-                "reasons": [r[1] for r in rows],
-                "tasks": [r[2] for r in rows],
-                "committee_id": committee_id,
-            },
-        )
+        cursor.execute(_INSERT, params)
         return [row[0] for row in cursor.fetchall()]
 
 

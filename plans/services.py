@@ -272,6 +272,7 @@ def create_plan(
         _write_tasks(plan, rows)
         _attach(plan, attachments, actor)
         audit.append(
+            committee_id=committee.pk,
             subject_type="plan",
             subject_id=plan.pk,
             actor_id=actor.pk,
@@ -335,6 +336,7 @@ def update_plan(
         changes = _plan_changes(plan, rows, target_ids)
         changes["title"][0], changes["deadline"][0] = before["title"], before["deadline"]
         audit.append(
+            committee_id=plan.committee_id,
             subject_type="plan",
             subject_id=plan.pk,
             actor_id=actor.pk,
@@ -491,6 +493,7 @@ def update_filing(filing_id: int, *, actor, meta: RequestMeta = NO_META, **field
             refresh_prefilled(locked)
         if changes:
             audit.append(
+                committee_id=locked.committee_id,
                 subject_type="filing",
                 subject_id=locked.pk,
                 actor_id=actor.pk,
@@ -619,6 +622,7 @@ def set_calendar(
             create_defaults={**days, **form, "created_by": actor},
         )
         audit.append(
+            committee_id=committee.pk,
             subject_type="reporting_calendar",
             subject_id=found.pk,
             actor_id=actor.pk,
@@ -707,6 +711,7 @@ def _open_period(
                 ]
             )
             audit.append(
+                committee_id=found.committee_id,
                 subject_type="report_period",
                 subject_id=period.pk,
                 actor_id=actor.pk,

@@ -1,13 +1,15 @@
-"""Signed checkpoints of the audit chain, kept outside the database.
+"""Signed checkpoints of the audit chains, kept outside the database.
 
-A checkpoint says "at this time the chain stood at entry #seq, whose hash was …", signed with
-the chain's HMAC key (workflows.audit.keyring: the key is in the environment, not in the
+A checkpoint says "at this time each chain stood at its entry #seq, whose hash was …" (one
+line lists every chain checked: the global one and each committee's, decision 0014), signed
+with the chains' HMAC key (workflows.audit.keyring: the key is in the environment, not in the
 database). They are appended, one JSON object per line, to `<AUDIT_CHECKPOINT_DIR>/<database>.jsonl`
 after every full walk of the chain that found it whole and by a beat job in between (and, when
 AUDIT_CHECKPOINT_EMAILS is set, mailed to the auditors, who then hold copies no one with the
-server can take back). `audit.verify` compares the chain with the furthest checkpoint: a chain
+server can take back). `audit.verify` compares each chain with its furthest checkpoint: a chain
 that ends before it (a deleted tail and a rolled-back head, a truncated table) or whose entry at
-its seq has another hash (a re-hashed chain) is reported.
+its seq has another hash (a re-hashed chain) is reported. Lines written before chains existed
+(`seq`, `hash`) are about the global chain.
 
 The directory should live where the database's users cannot write (another disk or host, a
 mount the service may only append to: `chattr +a` on the file). Whoever can write it can only
@@ -34,12 +36,24 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Checkpoint:
+class Pin:
+    """Where one chain stood at a checkpoint."""
+
     seq: int
     hash: str
     at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    heads: dict[str, tuple[int, str]]  # chain name ("global", a committee's id) → (seq, hash)
+    at: datetime.datetime
     key_id: str
     line: str = ""  # the line as written (what the auditors' e-mail carries)
+
+    def pin(self, chain: str) -> Pin | None:
+        head = self.heads.get(chain)
+        return None if head is None else Pin(head[0], head[1], self.at)
 
 
 class CheckpointError(Exception):
@@ -61,27 +75,33 @@ def path() -> Path:
     return Path(settings.AUDIT_CHECKPOINT_DIR) / f"{database_label()}.jsonl"
 
 
-def _signature(key: bytes, *, seq: int, hash: str, at: str, database: str, key_id: str) -> str:
-    message = json.dumps([seq, hash, at, database, key_id], separators=(",", ":"))
+def _signature(key: bytes, *, at: str, database: str, key_id: str, **chains) -> str:
+    if "heads" in chains:
+        heads = sorted([name, seq, hash] for name, (seq, hash) in chains["heads"].items())
+        message = json.dumps([heads, at, database, key_id], separators=(",", ":"))
+    else:  # a line written before chains: the global chain's seq and hash
+        message = json.dumps(
+            [chains["seq"], chains["hash"], at, database, key_id], separators=(",", ":")
+        )
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def write(seq: int, hash: str) -> Checkpoint:
-    """Append a signed checkpoint to the file (created if missing) and mail it to the
-    auditors when AUDIT_CHECKPOINT_EMAILS is set."""
+def write(heads: dict[str, tuple[int, str]]) -> Checkpoint:
+    """Append a signed checkpoint of these chains' heads to the file (created if missing) and
+    mail it to the auditors when AUDIT_CHECKPOINT_EMAILS is set."""
     from .audit import keyring
 
     ring = keyring()
     at = timezone.now().astimezone(datetime.UTC)
     at_text = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    heads = {name: (int(seq), str(hash)) for name, (seq, hash) in sorted(heads.items())}
     fields = {
-        "seq": seq,
-        "hash": hash,
+        "heads": {name: list(head) for name, head in heads.items()},
         "at": at_text,
         "database": database_label(),
         "key_id": ring.current_id,
     }
-    record = {**fields, "sig": _signature(ring.current, **fields)}
+    record = {**fields, "sig": _signature(ring.current, **{**fields, "heads": heads})}
     line = json.dumps(record, separators=(",", ":"))
     target = path()
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
@@ -91,7 +111,7 @@ def write(seq: int, hash: str) -> Checkpoint:
         os.fsync(fd)
     finally:
         os.close(fd)
-    checkpoint = Checkpoint(seq, hash, at, ring.current_id, line)
+    checkpoint = Checkpoint(heads, at, ring.current_id, line)
     _mail(checkpoint)
     return checkpoint
 
@@ -114,12 +134,19 @@ def read() -> list[Checkpoint]:
             try:
                 record = json.loads(text)
                 fields = {
-                    "seq": int(record["seq"]),
-                    "hash": str(record["hash"]),
                     "at": str(record["at"]),
                     "database": str(record["database"]),
                     "key_id": str(record["key_id"]),
                 }
+                if "heads" in record:
+                    heads = {
+                        str(name): (int(seq), str(hash))
+                        for name, (seq, hash) in record["heads"].items()
+                    }
+                    chains: dict = {"heads": heads}
+                else:
+                    heads = {"global": (int(record["seq"]), str(record["hash"]))}
+                    chains = {"seq": heads["global"][0], "hash": heads["global"][1]}
                 signature = str(record["sig"])
                 at = datetime.datetime.strptime(fields["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
             except (ValueError, KeyError, TypeError) as exc:
@@ -129,12 +156,11 @@ def read() -> list[Checkpoint]:
             key = keys.get(fields["key_id"])
             if key is None:
                 raise CheckpointError(number, "unknown key")
-            if not hmac.compare_digest(signature, _signature(key, **fields)):
+            if not hmac.compare_digest(signature, _signature(key, **fields, **chains)):
                 raise CheckpointError(number, "bad signature")
             found.append(
                 Checkpoint(
-                    fields["seq"],
-                    fields["hash"],
+                    heads,
                     at.replace(tzinfo=datetime.UTC),
                     fields["key_id"],
                     text.strip(),
@@ -156,10 +182,11 @@ def set_aside() -> Path | None:
     return kept
 
 
-def furthest() -> Checkpoint | None:
-    """The checkpoint with the highest seq: the furthest the chain is known to have reached
+def furthest(chain: str, known: list[Checkpoint] | None = None) -> Pin | None:
+    """The chain's pin with the highest seq: the furthest the chain is known to have reached
     (a later one with a lower seq, written after a rollback, cannot hide it)."""
-    return max(read(), key=lambda c: (c.seq, c.at), default=None)
+    pins = [p for c in (read() if known is None else known) if (p := c.pin(chain)) is not None]
+    return max(pins, key=lambda p: (p.seq, p.at), default=None)
 
 
 def _mail(checkpoint: Checkpoint) -> None:
@@ -172,16 +199,17 @@ def _mail(checkpoint: Checkpoint) -> None:
     at = timezone.localtime(checkpoint.at).strftime("%d/%m/%Y %H:%M:%S")
     try:
         EmailMessage(
-            subject=_("Điểm mốc chuỗi nhật ký: mục #%(seq)s") % {"seq": checkpoint.seq},
+            subject=_("Điểm mốc chuỗi nhật ký: %(n)s chuỗi") % {"n": len(checkpoint.heads)},
             body=_(
-                "Lúc %(at)s chuỗi nhật ký đã đến mục #%(seq)s, mã băm %(hash)s.\n\n"
-                "Hãy lưu giữ thư này: nếu về sau chuỗi bị cắt cụt, bị quay lui hoặc bị tính "
+                "Lúc %(at)s các chuỗi nhật ký đã đến:\n%(heads)s\n\n"
+                "Hãy lưu giữ thư này: nếu về sau một chuỗi bị cắt cụt, bị quay lui hoặc bị tính "
                 "lại, nó sẽ không khớp với điểm mốc này.\n\nĐiểm mốc có chữ ký:\n%(line)s\n"
             )
             % {
                 "at": at,
-                "seq": checkpoint.seq,
-                "hash": checkpoint.hash,
+                "heads": "\n".join(
+                    f"{name}: #{seq} {hash}" for name, (seq, hash) in checkpoint.heads.items()
+                ),
                 "line": checkpoint.line,
             },
             to=recipients,

@@ -3,7 +3,8 @@
 Migrations run as the tables' owner (`MIGRATE_DATABASE_URL`, or `DATABASE_URL` when there is no
 separate one); the service connects as a restricted role (`APP_DATABASE_ROLE`, the user in its
 `DATABASE_URL`) that may read and write the other tables, but on the audit trail only read and
-append, and on the chain head only move it (UPDATE of its three columns). It cannot TRUNCATE,
+append, and on the chain heads only move them (UPDATE of their three columns) and start
+one for a committee (INSERT of its committee only). It cannot TRUNCATE,
 cannot disable or drop the triggers (that needs ownership), cannot set
 `session_replication_role` (superuser only) and cannot create objects in the schema.
 
@@ -83,9 +84,12 @@ def grant(connection, role: str, *, password: str | None = None) -> list[str]:
             # The audit trail: read and append, nothing else (no UPDATE, DELETE, TRUNCATE).
             f"REVOKE ALL ON {q(AUDIT_TABLE)} FROM {q(role)}",
             f"GRANT SELECT, INSERT ON {q(AUDIT_TABLE)} TO {q(role)}",
-            # The chain head: read it and move it; no INSERT, DELETE or TRUNCATE.
+            # The chain heads: read them and move them; start a committee's chain, naming only
+            # its committee (the rest is the genesis, the columns' defaults); no DELETE or
+            # TRUNCATE.
             f"REVOKE ALL ON {q(HEAD_TABLE)} FROM {q(role)}",
             f"GRANT SELECT ON {q(HEAD_TABLE)} TO {q(role)}",
+            f"GRANT INSERT (committee_id) ON {q(HEAD_TABLE)} TO {q(role)}",
             f"GRANT UPDATE (seq, prev_hash, last_hash) ON {q(HEAD_TABLE)} TO {q(role)}",
             # Which migrations ran: read only.
             f"REVOKE ALL ON django_migrations FROM {q(role)}",

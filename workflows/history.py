@@ -723,8 +723,8 @@ def _write(plan, sources, committees, campaigns, *, actor, filename, digest, met
                     "unit_id": committees[item.unit.pk].pk,
                 }
             )
-        for entry in entries:
-            audit.append(**entry)
+        for entry in entries:  # every entry names its committee as its unit
+            audit.append(committee_id=entry["unit_id"], **entry)
     return list(made.values())
 
 

@@ -152,8 +152,7 @@ class Campaign(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Ví dụ 15/10, ngày truyền thống công tác dân vận; "
-            "nhắc cấp dưới tính ngược từ ngày này."
+            "Ví dụ 15/10, ngày truyền thống công tác dân vận; nhắc cấp dưới tính ngược từ ngày này."
         ),
     )
 
@@ -700,7 +699,9 @@ class AnnualReview(models.Model):
     )
     report_deadline = models.DateField(_("hạn đơn vị báo cáo"), null=True, blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("người mở"),
     )
     opened_at = models.DateTimeField(_("thời điểm mở"), auto_now_add=True)
@@ -721,7 +722,9 @@ class ModelReview(models.Model):
     """One model in one annual review: the unit's report and the committee's outcome."""
 
     review = models.ForeignKey(
-        AnnualReview, on_delete=models.CASCADE, related_name="entries",
+        AnnualReview,
+        on_delete=models.CASCADE,
+        related_name="entries",
         verbose_name=_("đợt đánh giá"),
     )
     initiative = models.ForeignKey(
@@ -735,8 +738,12 @@ class ModelReview(models.Model):
         _("kinh phí huy động (đồng)"), max_digits=16, decimal_places=0, null=True, blank=True
     )
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("người báo cáo"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người báo cáo"),
     )
     reported_at = models.DateTimeField(_("thời điểm báo cáo"), null=True, blank=True)
     outcome = models.CharField(
@@ -744,8 +751,12 @@ class ModelReview(models.Model):
     )
     comment = models.TextField(_("nhận xét"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("người đánh giá"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người đánh giá"),
     )
     decided_at = models.DateTimeField(_("thời điểm đánh giá"), null=True, blank=True)
 
@@ -868,7 +879,13 @@ class InitiativeTask(AbstractTask):
     def __str__(self) -> str:
         return f"{self.flow_task} — {self.initiative_id}"
 
+    # Set while a later save in the same transaction will write the task anyway (the door's
+    # assign before execute, workflows.lifecycle.kind._complete): its save is skipped.
+    save_later = False
+
     def save(self, *args, **kwargs):
+        if self.save_later and not (args or kwargs) and self.pk is not None:
+            return
         # viewflow builds gateway and start tasks itself; they belong to the process's initiative.
         if self.initiative_id is None:
             self.initiative_id = self.process.initiative_id
@@ -886,9 +903,19 @@ class InitiativeTask(AbstractTask):
 
 
 class AuditEntry(models.Model):
-    """One transition or data change; append-only and hash-chained (see workflows.audit)."""
+    """One transition or data change; append-only and hash-chained (see workflows.audit).
+
+    Each entry belongs to one chain (a committee's, or the global one) and is numbered within
+    it (`chain_seq`); `seq` orders entries across chains (a database sequence, not a chain)."""
 
     seq = models.BigIntegerField(_("số thứ tự"), unique=True)
+    chain = models.ForeignKey(
+        "AuditHead",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        verbose_name=_("chuỗi"),
+    )
+    chain_seq = models.BigIntegerField(_("số thứ tự trong chuỗi"))
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     initiative = models.ForeignKey(
         Initiative,
@@ -945,6 +972,9 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
         ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_chain_seq"),
+        ]
         indexes = [
             models.Index(fields=["initiative", "seq"], name="audit_initiative"),
             models.Index(fields=["actor", "at"], name="audit_actor"),
@@ -961,18 +991,40 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The single row holding the chain's last hash: appending updates it and inserts the entry
-    in one statement, so concurrent appends queue on its row lock and never fork the chain."""
+    """One chain's head: its last seq and hash. Appending updates it and inserts the entry in
+    one statement, so concurrent appends to the chain queue on its row lock and never fork it.
 
-    seq = models.BigIntegerField(default=0)
-    prev_hash = models.CharField(max_length=64, default="0" * 64)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    One chain per committee (`committee`), and the global one (no committee) for entries
+    that belong to none; transitions in different committees never wait on the same row.
+    A head starts at the genesis (database defaults: the service's role may insert a head but
+    only name its committee). `legacy_seq`: the global chain's entries up to it were written
+    before chains existed and hash as they did then (migration 0016)."""
+
+    committee = models.OneToOneField(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Ban Dân vận"),
+    )
+    seq = models.BigIntegerField(default=0, db_default=0)
+    prev_hash = models.CharField(max_length=64, default="0" * 64, db_default="0" * 64)
+    last_hash = models.CharField(max_length=64, default="0" * 64, db_default="0" * 64)
+    legacy_seq = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
+        constraints = [
+            # One global chain (the committee's id is unique already).
+            models.UniqueConstraint(
+                models.functions.Coalesce("committee", models.Value(0)),
+                name="audit_one_chain_per_committee",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.last_hash[:12]}"
+        return f"{self.committee_id or 'global'} #{self.seq} {self.last_hash[:12]}"
 
 
 class AuditCheck(models.Model):
@@ -990,6 +1042,11 @@ class AuditCheck(models.Model):
     # The signed checkpoint (kept outside the database) the chain was compared with.
     checkpoint_seq = models.BigIntegerField(_("điểm mốc tại mục"), null=True, blank=True)
     checkpoint_at = models.DateTimeField(_("thời điểm của điểm mốc"), null=True, blank=True)
+    # Which chain the outcome above is about: the broken one, or the one checked alone
+    # (`verify_audit --committee`); empty for every chain whole. `chains`: each chain checked,
+    # by name ("global" or the committee's id), as [entries checked, whole up to, problem].
+    chain = models.CharField(_("chuỗi"), max_length=20, blank=True, default="")
+    chains = models.JSONField(_("các chuỗi"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lần kiểm tra chuỗi nhật ký")

@@ -115,7 +115,7 @@ def ranked(qs: QuerySet[Initiative], title: str, *, threshold: float, limit: int
     if connection.vendor == "postgresql":
         rows = (
             # `%` (similarity ≥ pg_trgm.similarity_threshold, 0.3 by default) is what the GIN
-            # trigram index answers (migration 0017); the exact threshold follows.
+            # trigram index answers (migration 0020); the exact threshold follows.
             qs.filter(TrigramSimilar(F("title"), Value(title)))
             .annotate(similarity=TrigramSimilarity("title", title))
             .filter(similarity__gte=threshold)

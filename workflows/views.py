@@ -680,7 +680,16 @@ def audit_chain(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Chưa gửi được yêu cầu kiểm tra; hãy thử lại sau."))
         return redirect("workflows:audit_chain")
-    return render(request, "workflows/audit_chain.html", {"check": audit.last_check()})
+    check = audit.last_check()
+    return render(
+        request,
+        "workflows/audit_chain.html",
+        {
+            "check": check,
+            "chains": audit.chain_rows(check),
+            "broken_chain": audit.chain_title(check.chain) if check and check.chain else "",
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,6 +116,16 @@ def test_the_restricted_role_appends_but_cannot_rewrite_the_trail(app_role):
                 "VALUES (2, 0, '', '')",
                 "permission denied",
             ),
+            (  # a committee's chain starts at the genesis: the role names only its committee
+                "INSERT INTO workflows_audithead (committee_id, seq) "
+                f"VALUES ({world.units['dept'].pk}, 5)",
+                "permission denied",
+            ),
+            (
+                f"UPDATE workflows_audithead SET committee_id = {world.units['dept'].pk}",
+                "permission denied",
+            ),
+            ("UPDATE workflows_audithead SET legacy_seq = 0", "permission denied"),
             ("ALTER TABLE workflows_auditentry OWNER TO CURRENT_USER", "must be owner"),
             ("CREATE TABLE workflows_sneaky (id int)", "permission denied"),
         ):
@@ -153,20 +163,31 @@ def sha256_link(prev: str, entry: AuditEntry) -> str:
     return hashlib.sha256((prev + audit.entry_payload(entry)).encode("utf-8")).hexdigest()
 
 
+def main_chain() -> AuditHead:
+    """The chain the tests' transitions go to: the first province's committee's."""
+    return AuditHead.objects.get(committee__code="BDVTU")
+
+
 def rewrite(
-    edit_seq: int, *, comment: str, from_seq: int | None = None, blank_keys: bool = True
+    edit_seq: int,
+    *,
+    comment: str,
+    from_seq: int | None = None,
+    blank_keys: bool = True,
+    head: AuditHead | None = None,
 ) -> None:
-    """Edit entry `edit_seq` (its comment) and re-hash the chain with plain sha256 from
-    `from_seq` (default: the edited entry) to the end, then move the head to match: a chain
-    that holds together on its own."""
+    """Edit entry `edit_seq` of the main chain (its comment) and re-hash the chain with plain
+    sha256 from `from_seq` (default: the edited entry) to the end, then move the head to match:
+    a chain that holds together on its own."""
     from_seq = edit_seq if from_seq is None else from_seq
-    entries = list(AuditEntry.objects.order_by("seq"))
+    head = head or main_chain()
+    entries = list(AuditEntry.objects.filter(chain=head).order_by("chain_seq"))
     prev = audit.GENESIS
     with connection.cursor() as cursor:
         bypass_triggers(cursor)
         for entry in entries:
-            if entry.seq >= from_seq:
-                if entry.seq == edit_seq:
+            if entry.chain_seq >= from_seq:
+                if entry.chain_seq == edit_seq:
                     entry.comment = comment
                 entry.prev_hash = prev
                 entry.hash = sha256_link(prev, entry)
@@ -179,39 +200,57 @@ def rewrite(
             prev = entry.hash
         last = entries[-1]
         cursor.execute(
-            "UPDATE workflows_audithead SET seq = %s, prev_hash = %s, last_hash = %s",
-            [last.seq, last.prev_hash, last.hash],
+            "UPDATE workflows_audithead SET seq = %s, prev_hash = %s, last_hash = %s WHERE id = %s",
+            [last.chain_seq, last.prev_hash, last.hash, head.pk],
         )
 
 
 def test_a_rehashed_tail_is_found_even_when_it_drops_the_key_ids(world):
     advance(world, draft(world), State.IMPLEMENTING)
-    victim = AuditEntry.objects.order_by("seq")[1]
-    rewrite(victim.seq, comment="sửa lén", blank_keys=False)
+    victim = AuditEntry.objects.filter(chain=main_chain()).order_by("chain_seq")[1]
+    rewrite(victim.chain_seq, comment="sửa lén", blank_keys=False)
     result = audit.verify()
-    assert not result.ok and result.problem == "content" and result.broken_seq == victim.seq
-    rewrite(victim.seq, comment="sửa lén", blank_keys=True)  # pass the tail off as pre-key
+    assert not result.ok and result.problem == "content" and result.broken_seq == victim.chain_seq
+    assert result.chain == str(world.units["bdv"].pk)
+    rewrite(victim.chain_seq, comment="sửa lén", blank_keys=True)  # pass the tail off as pre-key
     result = audit.verify()
-    assert not result.ok and result.problem == "downgrade" and result.broken_seq == victim.seq
-    with pytest.raises(CommandError, match=f"số {victim.seq}"):
+    # In a committee's chain no entry was ever unkeyed.
+    assert not result.ok and result.problem == "downgrade"
+    assert result.broken_seq == victim.chain_seq
+    with pytest.raises(CommandError, match=f"số {victim.chain_seq}"):
         call_command("verify_audit")
 
 
 def write_legacy_entries(n: int) -> list[AuditEntry]:
-    """Entries as the code before keyed hashes wrote them: plain sha256, no key id."""
+    """Entries as the code before keyed hashes (and chains) wrote them: plain sha256, no key
+    id, no chain in the hash; migration 0017 put them in the global chain up to `legacy_seq`."""
     audit.ensure_head()
-    head = AuditHead.objects.get(pk=audit.HEAD_ID)
+    head = AuditHead.objects.get(committee=None)
+    AuditHead.objects.filter(pk=head.pk).update(legacy_seq=head.seq + n)
+    head.refresh_from_db()
     prev, seq, written = head.last_hash, head.seq, []
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     for i in range(n):
         seq += 1
-        entry = AuditEntry(seq=seq, at=timezone.now(), action="probe", comment=f"cũ {i}")
+        last += 1
+        entry = AuditEntry(
+            seq=last,
+            chain=head,
+            chain_seq=seq,
+            at=timezone.now(),
+            action="probe",
+            comment=f"cũ {i}",
+        )
         entry.prev_hash = prev
         entry.hash = prev = sha256_link(prev, entry)
         entry.save()
         written.append(entry)
-    AuditHead.objects.filter(pk=audit.HEAD_ID).update(
+    AuditHead.objects.filter(pk=head.pk).update(
         seq=seq, prev_hash=written[-1].prev_hash, last_hash=prev
     )
+    if connection.vendor == "postgresql":  # the order across chains goes on after them
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, %s)", [audit.SEQUENCE, last])
     return written
 
 
@@ -220,7 +259,7 @@ def test_entries_chained_before_keys_still_verify(db):
     assert {e.key_id for e in legacy} == {""}
     world = build_world()
     advance(world, draft(world), State.SCREENING)
-    keyed = AuditEntry.objects.filter(seq__gt=legacy[-1].seq)
+    keyed = AuditEntry.objects.exclude(pk__in=[e.pk for e in legacy])
     assert keyed.count() >= 3 and set(keyed.values_list("key_id", flat=True)) == {
         audit.keyring().current_id
     }
@@ -250,7 +289,8 @@ def test_key_rotation_old_entries_verify_with_the_old_key_kept(db, settings):
     checkpoints.path().unlink()
     result = audit.verify()
     assert not result.ok and result.problem == "unknown_key" and result.detail == old_id
-    assert result.broken_seq == AuditEntry.objects.order_by("seq").first().seq
+    first = AuditEntry.objects.order_by("seq").first()
+    assert result.broken_seq == first.chain_seq == 1
 
 
 def test_the_default_key_is_derived_from_the_secret_key(settings):
@@ -267,35 +307,48 @@ def test_the_default_key_is_derived_from_the_secret_key(settings):
 # Signed checkpoints outside the database: where the chain stood
 
 
-def cut_tail(n: int) -> int:
-    """Delete the last `n` entries and move the head back onto the one before: a chain that
-    holds together on its own. Returns the new last seq."""
-    last_seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)[0] - n
-    last = AuditEntry.objects.filter(seq=last_seq).first()
+def cut_tail(n: int, head: AuditHead | None = None) -> int:
+    """Delete the last `n` entries of a chain (the main one) and move its head back onto the
+    one before: a chain that holds together on its own. Returns the new last chain seq."""
+    head = head or main_chain()
+    entries = AuditEntry.objects.filter(chain=head)
+    last_seq = head.seq - n
+    last = entries.filter(chain_seq=last_seq).first()
     with connection.cursor() as cursor:
         bypass_triggers(cursor)
-        cursor.execute("DELETE FROM workflows_auditentry WHERE seq > %s", [last_seq])
         cursor.execute(
-            "UPDATE workflows_audithead SET seq = %s, prev_hash = %s, last_hash = %s",
+            "DELETE FROM workflows_auditentry WHERE chain_id = %s AND chain_seq > %s",
+            [head.pk, last_seq],
+        )
+        cursor.execute(
+            "UPDATE workflows_audithead SET seq = %s, prev_hash = %s, last_hash = %s WHERE id = %s",
             [
                 last_seq,
                 last.prev_hash if last else audit.GENESIS,
                 last.hash if last else audit.GENESIS,
+                head.pk,
             ],
         )
     return last_seq
 
 
+def in_main_chain() -> int:
+    return AuditEntry.objects.filter(chain=main_chain()).count()
+
+
 def test_a_deleted_tail_and_a_rolled_back_head_are_caught_by_the_checkpoint(world, client):
     advance(world, draft(world), State.IMPLEMENTING)
     call_command("verify_audit", verbosity=0)  # the chain is whole: a checkpoint is written
-    stood_at = AuditEntry.objects.count()
+    stood_at = in_main_chain()
     last = cut_tail(2)
     result = audit.verify()
     assert not result.ok and result.problem == "rolled_back"
     assert result.broken_seq == last + 1 and result.last_good_seq == last
-    assert result.checkpoint.seq == stood_at
-    with pytest.raises(CommandError, match=f"điểm mốc .* bản ghi số {stood_at}"):
+    assert result.checkpoint.seq == stood_at and result.chain == str(world.units["bdv"].pk)
+    assert result.chains["global"].ok and result.chains[str(world.units["bdv2"].pk)].ok
+    with pytest.raises(
+        CommandError, match=f"Ban Dân vận Tỉnh ủy A.*điểm mốc .* bản ghi số {stood_at}"
+    ):
         call_command("verify_audit")
     check = AuditCheck.objects.order_by("-pk").first()
     assert check.problem == "rolled_back" and check.checkpoint_seq == stood_at
@@ -309,35 +362,39 @@ def test_a_deleted_tail_and_a_rolled_back_head_are_caught_by_the_checkpoint(worl
 def test_an_emptied_table_and_a_reset_head_are_caught_by_the_checkpoint(world):
     advance(world, draft(world), State.SCREENING)
     call_command("verify_audit", verbosity=0)
-    cut_tail(AuditEntry.objects.count())  # as TRUNCATE would, had the trigger not refused it
-    assert not AuditEntry.objects.exists()
+    cut_tail(in_main_chain())  # as TRUNCATE would, had the trigger not refused it
+    assert not AuditEntry.objects.filter(chain=main_chain()).exists()
     result = audit.verify()
     assert not result.ok and result.problem == "rolled_back" and result.broken_seq == 1
 
 
-def test_an_edited_and_wholly_rehashed_chain_is_caught_by_the_checkpoint(world, client):
-    initiative = advance(world, draft(world), State.SCREENING)
-    call_command("verify_audit", verbosity=0)
-    first = AuditEntry.objects.count()
-    services.perform(initiative.pk, "accept", actor=world.reviewer)
-    call_command("verify_audit", verbosity=0)
-    second = AuditEntry.objects.count()
+def test_an_edited_and_wholly_rehashed_chain_is_caught_by_the_checkpoint(db, client):
+    # Only the global chain's entries from before keys (and chains) can be re-hashed without
+    # the key and still pass for entries; a committee's chain is keyed from its first entry.
+    write_legacy_entries(3)
+    world = build_world()
     advance(world, draft(world), State.UNIT_REVIEW)
-    assert [c.seq for c in checkpoints.read()] == [first, second]
-    # Edit an entry between the two checkpoints and re-hash the whole chain, keys dropped:
-    # it holds together, but no longer meets the first checkpoint.
-    rewrite(first + 1, comment="sửa lén", from_seq=1)
+    call_command("verify_audit", verbosity=0)
+    (written,) = checkpoints.read()
+    assert written.pin("global").seq == 3
+    # Edit an entry before the checkpoint and re-hash the chain from its start: it holds
+    # together, but no longer meets the checkpoint.
+    rewrite(2, comment="sửa lén", from_seq=1, head=AuditHead.objects.get(committee=None))
     result = audit.verify()
-    assert not result.ok and result.problem == "rehashed"
-    assert result.broken_seq == first and result.last_good_seq == 0
-    assert result.checkpoint.seq == first
-    with pytest.raises(CommandError, match=f"bản ghi số {first} khác với điểm mốc"):
+    assert not result.ok and result.problem == "rehashed" and result.chain == "global"
+    assert result.broken_seq == 3 and result.last_good_seq == 0
+    assert result.checkpoint.seq == 3
+    with pytest.raises(CommandError, match="chuỗi chung.*bản ghi số 3 khác với điểm mốc"):
         call_command("verify_audit")
     client.force_login(world.auditor)
     body = client.get(reverse("workflows:audit_chain")).content.decode()
-    assert f"Mã băm của mục #{first} khác với điểm mốc đã ký lúc" in body
+    assert "Mã băm của mục #3 khác với điểm mốc đã ký lúc" in body
     # The beat job's short check (from the furthest checkpoint on) sees it too.
     assert tasks.audit_checkpoint() is False
+    # A committee's chain re-hashed the same way is a downgrade at its first entry.
+    rewrite(1, comment="sửa lén", head=main_chain())
+    result = audit.verify(chain=str(world.units["bdv"].pk))
+    assert not result.ok and result.problem == "downgrade" and result.broken_seq == 1
 
 
 def test_the_beat_job_checks_what_came_since_the_checkpoint_and_signs_a_new_one(
@@ -349,21 +406,25 @@ def test_the_beat_job_checks_what_came_since_the_checkpoint_and_signs_a_new_one(
     settings.AUDIT_CHECKPOINT_EMAILS = ["kiemtra@example.org"]
     initiative = advance(world, draft(world), State.SCREENING)
     assert tasks.audit_checkpoint() is True
-    head = AuditHead.objects.get(pk=audit.HEAD_ID)
+    head = main_chain()
+    name = str(head.committee_id)
     (written,) = checkpoints.read()
-    assert (written.seq, written.hash) == (head.seq, head.last_hash)
+    assert written.heads[name] == (head.seq, head.last_hash)
+    other = AuditHead.objects.get(committee=world.units["bdv2"])
+    assert written.heads == {
+        name: (head.seq, head.last_hash),
+        str(other.committee_id): (other.seq, other.last_hash),
+    }  # every chain's head (the global chain is empty here)
     assert tasks.audit_checkpoint() is True and len(checkpoints.read()) == 1  # nothing new
     (mail,) = mailoutbox
-    assert mail.to == ["kiemtra@example.org"] and f"#{head.seq}" in mail.subject
-    assert written.line in mail.body
+    assert mail.to == ["kiemtra@example.org"] and "2 chuỗi" in mail.subject
+    assert written.line in mail.body and f"{name}: #{head.seq} {head.last_hash}" in mail.body
     services.perform(initiative.pk, "accept", actor=world.reviewer)
     assert tasks.audit_checkpoint() is True
-    assert [c.seq for c in checkpoints.read()] == [head.seq, head.seq + 1]
+    assert [c.pin(name).seq for c in checkpoints.read()] == [head.seq, head.seq + 1]
     # The file is JSON lines, each signed.
     lines = checkpoints.path().read_text().splitlines()
-    assert [set(json.loads(x)) for x in lines] == [
-        {"seq", "hash", "at", "database", "key_id", "sig"}
-    ] * 2
+    assert [set(json.loads(x)) for x in lines] == [{"heads", "at", "database", "key_id", "sig"}] * 2
     cut_tail(1)
     assert tasks.audit_checkpoint() is False
     check = AuditCheck.objects.get()  # recorded for the auditor's page
@@ -377,7 +438,8 @@ def test_a_checkpoint_line_the_service_did_not_sign_is_reported(world):
     advance(world, draft(world), State.UNIT_REVIEW)
     call_command("verify_audit", verbosity=0)
     (good,) = checkpoints.path().read_text().splitlines()
-    forged = json.loads(good) | {"seq": 1}  # "the chain only ever reached #1"
+    record = json.loads(good)
+    forged = record | {"heads": {k: [1, v[1]] for k, v in record["heads"].items()}}
     with checkpoints.path().open("a") as f:
         f.write(json.dumps(forged) + "\n")
     result = audit.verify()

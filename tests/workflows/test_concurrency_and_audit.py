@@ -91,8 +91,8 @@ def test_verify_passes_on_an_untouched_chain_and_finds_an_edited_row(world):
             "UPDATE workflows_auditentry SET comment = 'sửa lén' WHERE id = %s", [victim.pk]
         )
     result = audit.verify()
-    assert not result.ok and result.broken_seq == victim.seq and result.problem == "content"
-    with pytest.raises(CommandError, match=f"số {victim.seq}"):
+    assert not result.ok and result.broken_seq == victim.chain_seq and result.problem == "content"
+    with pytest.raises(CommandError, match=f"số {victim.chain_seq}"):
         call_command("verify_audit")
 
 
@@ -106,7 +106,7 @@ def test_verify_finds_a_deleted_row(world):
             )  # a superuser bypassing the trigger
         cursor.execute("DELETE FROM workflows_auditentry WHERE id = %s", [victim.pk])
     result = audit.verify()
-    assert not result.ok and result.broken_seq == victim.seq
+    assert not result.ok and result.broken_seq == victim.chain_seq
 
 
 def test_postgres_refuses_update_and_delete_of_audit_rows(world, on_postgres):

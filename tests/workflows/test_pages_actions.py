@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from units.models import Membership, Role
 from workflows import audit, exports, services
-from workflows.models import AuditCheck, AuditEntry, Campaign, Initiative, State
+from workflows.models import AuditCheck, AuditEntry, AuditHead, Campaign, Initiative, State
 
 from .conftest import REGISTRATION, advance, draft, full_points, pdf, person
 
@@ -461,8 +461,15 @@ def test_audit_pages_are_for_auditors_and_show_the_chain_state(world, client):
     assert "chưa được kiểm tra lần nào" in body and "Kiểm tra lại ngay" in body
     call_command("verify_audit")  # as the nightly beat job does
     body = page(client.get(reverse("workflows:audit_chain")))
-    last = f"#{AuditEntry.objects.count()}"
-    assert "Chuỗi nhật ký toàn vẹn" in body and last in body and "Lần kiểm tra gần nhất" in body
+    n = AuditEntry.objects.count()
+    assert f"Chuỗi nhật ký toàn vẹn: đã kiểm tra {n} mục trong 3 chuỗi" in body
+    assert "Lần kiểm tra gần nhất" in body
+    # Each chain on its own row: the global one and each committee's, whole up to its head.
+    for head in AuditHead.objects.select_related("committee"):
+        title = head.committee.name if head.committee else "Chuỗi chung (không thuộc Ban nào)"
+        row = f'<tr data-chain="{audit.chain_name(head.committee_id)}">'
+        assert f'{row}<td data-label="Chuỗi">{title}</td>' in body
+        assert f"#{head.seq}</td>" in body
 
 
 def test_the_chain_page_never_walks_the_chain_on_a_visit(world, client, monkeypatch):
@@ -501,9 +508,11 @@ def test_check_again_now_records_a_fresh_result_and_reports_a_tampered_chain(
     assert "Chuỗi nhật ký toàn vẹn" in page(client.get(url))  # the last result, until asked
     response = client.post(url, follow=True)
     latest = AuditCheck.objects.exclude(pk=first.pk).get()
-    assert not latest.ok and latest.broken_at == victim.seq and latest.problem == "content"
+    assert not latest.ok and latest.broken_at == victim.chain_seq and latest.problem == "content"
     body = page(response)
-    assert f"Chuỗi nhật ký bị đứt tại mục #{victim.seq}" in body
+    assert f"Chuỗi nhật ký bị đứt tại mục #{victim.chain_seq}" in body
+    assert "<strong>Chuỗi của Ban Dân vận Tỉnh ủy A:</strong>" in body
+    assert '<tr data-chain="global"><td data-label="Chuỗi">Chuỗi chung' in body
     assert "Nội dung mục đã bị sửa." in body
 
 
@@ -689,9 +698,7 @@ def test_the_chain_is_walked_nightly_by_beat(world, tasks_in_process):
 
 def test_timeline_shows_changed_choices_by_their_labels(world, client):
     initiative = draft(world)
-    services.perform(
-        initiative.pk, "edit", actor=world.staff, fields={"field": "van_hoa_xa_hoi"}
-    )
+    services.perform(initiative.pk, "edit", actor=world.staff, fields={"field": "van_hoa_xa_hoi"})
     client.force_login(world.staff)
     body = client.get(reverse("workflows:initiative_detail", args=[initiative.pk])).content
     html = body.decode()

@@ -22,7 +22,7 @@ from core.errors import (
 )
 from core.metrics import CONFLICT, DONE, REFUSED, count_transition
 from core.request import NO_META, RequestMeta
-from notifications.services import enqueue
+from notifications.services import enqueue_deferred
 
 from .. import audit
 from ..recording import snapshot
@@ -49,7 +49,10 @@ def perform(
     # Counted by outcome (/metrics); an unknown action is not, so callers cannot grow the labels.
     try:
         with transaction.atomic():
-            subject = _perform(kind, subject_id, spec, actor, (comment or "").strip(), meta, data)
+            commits = sql.may_carry_commit()  # nothing runs after _perform in this block
+            subject = _perform(
+                kind, subject_id, spec, actor, (comment or "").strip(), meta, data, commits
+            )
     except DatabaseError as exc:
         if isinstance(exc, IntegrityError) or is_lock_conflict(exc):
             count_transition(kind.name, action, CONFLICT)
@@ -82,7 +85,7 @@ def is_lock_conflict(exc: DatabaseError) -> bool:
     return sqlstate in {"55P03", "40001", "40P01"} or "database is locked" in str(exc)
 
 
-def _perform(kind, subject_id, action, actor, comment, meta, data):
+def _perform(kind, subject_id, action, actor, comment, meta, data, commits=False):
     subject = kind.lock(subject_id, actor, action)
     acting = kind.require_acting(subject, actor, action)
     method = getattr(subject, action.method)
@@ -127,17 +130,23 @@ def _perform(kind, subject_id, action, actor, comment, meta, data):
     action.record(ctx)
     kind.finish(ctx)
     messages = [m for m in kind.messages(ctx) if m.recipient_id != actor.pk]
+    outbox = None
     if messages or action.told:
-        enqueue(
+        # Its rows are sent with the chain head's lock, in one round trip (core.sql.Deferred).
+        outbox = enqueue_deferred(
             event=kind.event(action),
             subject_type=kind.name,
             subject_id=subject.pk,
             messages=messages,
             payload=kind.payload(ctx),
         )
-    # Last: the chain head's row lock serialises every transition in the service, so it is
-    # taken just before COMMIT and held as briefly as possible (ARCHITECTURE.md).
+    # Last: the chain head's row lock serialises every transition in the committee, so it is
+    # taken just before COMMIT and held as briefly as possible (ARCHITECTURE.md, 0014). When
+    # the door's transaction is the outermost one, the entry's statement carries the COMMIT.
     audit.append(
+        along=[outbox] if outbox is not None else [],
+        commit=commits,
+        committee_id=kind.audit_chain(subject),
         **kind.audit_subject(subject),
         **kind.audit_role(ctx),
         actor_id=actor.pk,

@@ -84,6 +84,11 @@ class ProcessKind:
     def audit_subject(self, subject) -> dict:
         return {"subject_type": self.name, "subject_id": subject.pk}
 
+    def audit_chain(self, subject) -> int | None:
+        """The committee whose audit chain the subject's entries go to (decision 0014): the
+        committee it belongs to; None (the global chain) for a subject that has none."""
+        return getattr(subject, "committee_id", None)
+
     def audit_role(self, ctx: Context) -> dict:
         membership = ctx.membership
         return {

@@ -147,6 +147,7 @@ def create_nomination(ctx, campaign: Campaign) -> Initiative:
     InitiativeFlow.start_nomination.run(initiative=nomination)
     # The higher level's timeline starts with where the model came from.
     audit.append(
+        committee_id=nomination.campaign.committee_id,
         initiative_id=nomination.pk,
         actor_id=ctx.actor.pk,
         action="receive_nomination",

@@ -92,6 +92,7 @@ def open_review(
                     },
                 )
             audit.append(
+                committee_id=committee.pk,
                 subject_type="annual_review",
                 subject_id=review.pk,
                 actor_id=actor.pk,

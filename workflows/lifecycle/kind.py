@@ -163,6 +163,9 @@ class InitiativeKind(ProcessKind):
     def audit_subject(self, subject) -> dict:
         return {"initiative_id": subject.pk}
 
+    def audit_chain(self, subject) -> int | None:
+        return subject.campaign.committee_id
+
     def condition_errors(self, condition, subject) -> dict:
         if condition is registration_complete:
             return {k: [str(v)] for k, v in missing_registration_fields(subject).items()}
@@ -230,7 +233,14 @@ def _complete(task, ctx: Context) -> None:
     task.initiative = initiative
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
-        activation.assign(principal)
+        # Taken from the queue: viewflow's assign saves the task, and execute saves it again
+        # (every column, the owner too) a moment later in this transaction; the first save
+        # would be a round trip for nothing (InitiativeTask.save).
+        task.save_later = True
+        try:
+            activation.assign(principal)
+        finally:
+            task.save_later = False
         task.assigned = timezone.now()
     activation.start(None)
     task.action = ctx.action.name

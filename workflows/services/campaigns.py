@@ -68,6 +68,7 @@ def _set_criteria(campaign: Campaign, criteria) -> None:
 
 def _audit(campaign, action, actor, changes, meta) -> None:
     audit.append(
+        committee_id=campaign.committee_id,
         initiative_id=None,
         subject_type="campaign",
         subject_id=campaign.pk,

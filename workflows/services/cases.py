@@ -48,6 +48,7 @@ def set_open_case(
     initiative.has_open_case = open_case
     initiative.save(update_fields=["has_open_case", "updated"])
     audit.append(
+        committee_id=initiative.campaign.committee_id,
         initiative_id=initiative.pk,
         actor_id=actor.pk,
         action="flag_case",

@@ -68,6 +68,7 @@ def create_initiative(
             attach(initiative, upload, Attachment.Purpose.EVIDENCE, actor)
         InitiativeFlow.start.run(initiative=initiative)
         audit.append(
+            committee_id=campaign.committee_id,
             initiative_id=initiative.pk,
             actor_id=actor.pk,
             action="create",

@@ -128,6 +128,7 @@ def _set_owner(task, owner, *, action, actor, meta) -> None:
         )
     state = task.initiative.state
     audit.append(
+        committee_id=task.initiative.campaign.committee_id,
         initiative_id=task.initiative_id,
         actor_id=actor.pk,
         action=action,

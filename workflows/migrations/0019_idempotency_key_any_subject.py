@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0015_task_open_due_index'),
+        ('workflows', '0018_audit_chain_seq_required'),
     ]
 
     operations = [

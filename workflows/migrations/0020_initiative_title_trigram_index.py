@@ -23,6 +23,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0016_idempotency_key_any_subject")]
+    dependencies = [("workflows", "0019_idempotency_key_any_subject")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
