@@ -243,7 +243,7 @@ class InitiativeAdmin(ReadOnlyAdmin):
         ),
         (
             gettext_lazy("Người tạo, người gửi"),
-            {"fields": ("created_by", "submitted_by", "created", "updated")},
+            {"fields": ("created_by", "submitted_by", "submitted_via", "created", "updated")},
         ),
         (gettext_lazy("Thao tác"), {"fields": ("action_pages",)}),
         (gettext_lazy("Nhật ký"), {"fields": ("audit_timeline",)}),

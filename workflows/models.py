@@ -346,6 +346,16 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         verbose_name=_("người gửi"),
     )
+    # Who pressed "submit" for the submitter when that was someone else (their substitute):
+    # they may not approve, screen or score it either.
+    submitted_via = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("người gửi thay"),
+    )
     created = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated = models.DateTimeField(_("cập nhật"), auto_now=True)
 
@@ -381,8 +391,9 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         target=State.UNIT_REVIEW,
         conditions=[conditions.registration_complete, conditions.campaign_open],
     )
-    def submit(self, *, by) -> None:
+    def submit(self, *, by, via=None) -> None:
         self.submitted_by = by
+        self.submitted_via = via
 
     @transition(
         field=state,

@@ -191,3 +191,54 @@ def test_the_similar_titles_lookup_is_answered_by_a_trigram_index(world, on_post
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = qs.explain()
     assert "workflows_initiative_title_trgm" in plan, plan
+
+
+def test_who_submitted_for_the_staff_member_may_not_approve_it_as_head(world):
+    """The unit's head stands in for its staff member and sends the registration for them:
+    the registration named only the staff member as its sender, so the bar on approving
+    one's own submission let the head approve what they had sent themselves."""
+    from django.test import Client
+
+    from tests.api.conftest import Api
+    from tests.workflows.conftest import draft, person
+    from tests.workflows.test_engine_defects import on_leave
+    from units.models import Role
+    from workflows import services
+    from workflows.exceptions import NotAllowed
+
+    initiative = draft(world)
+    # A second head of the unit, so the sign-off waits in the heads' queue.
+    second = person("head2", (world.units["dept"], Role.UNIT_HEAD))
+    on_leave(world.staff, world.head)
+    services.perform(initiative.pk, "submit", actor=world.head)
+    initiative.refresh_from_db()
+    assert (initiative.submitted_by_id, initiative.submitted_via_id) == (
+        world.staff.pk,
+        world.head.pk,
+    )
+
+    with pytest.raises(NotAllowed):
+        services.perform(initiative.pk, "approve", actor=world.head)
+    api = Api(world.head)
+    r = api.act(initiative.pk, "approve")
+    assert r.status_code == 403 and r.json()["code"] == "not_allowed"
+    assert "approve" not in api.get(f"/initiatives/{initiative.pk}").json()["available_actions"]
+    page = Client()
+    page.force_login(world.head)
+    r = page.post(f"/mo-hinh/{initiative.pk}/thao-tac/approve/", {"comment": "Đồng ý"})
+    assert r.status_code == 403
+    assert Initiative.objects.get(pk=initiative.pk).state == "unit_review"
+
+    # The other head signs it off.
+    assert services.perform(initiative.pk, "approve", actor=second).state == "screening"
+
+
+def test_the_staff_member_who_submitted_themself_records_no_substitute(world):
+    from tests.workflows.conftest import draft
+    from workflows import services
+
+    initiative = draft(world)
+    services.perform(initiative.pk, "submit", actor=world.staff)
+    initiative.refresh_from_db()
+    assert (initiative.submitted_by_id, initiative.submitted_via_id) == (world.staff.pk, None)
+    assert services.perform(initiative.pk, "approve", actor=world.head).state == "screening"

@@ -54,10 +54,14 @@ from . import audiences as told
 
 
 def _submitted(initiative, person) -> bool:
-    """Whoever submitted the registration (on whose behalf it was sent). A nomination records
-    the lower leader as its submitter and whoever pressed the button (the leader, or their
-    substitute) as its creator: neither may screen, score or decide it at the higher level."""
-    if initiative.submitted_by_id is not None and initiative.submitted_by_id == person.pk:
+    """Whoever submitted the registration: on whose behalf it was sent, or their substitute
+    who sent it. A nomination records the lower leader as its submitter and whoever pressed
+    the button (the leader, or their substitute) as its creator: neither may screen, score or
+    decide it at the higher level."""
+    if person.pk is not None and person.pk in (
+        initiative.submitted_by_id,
+        initiative.submitted_via_id,
+    ):
         return True
     return initiative.nominated_from_id is not None and initiative.created_by_id == person.pk
 
@@ -104,7 +108,8 @@ class Edit(Action):
 
 class Submit(Action):
     def prepare(self, ctx: Context) -> dict:
-        return {"by": ctx.principal}
+        via = ctx.actor if ctx.actor.pk != ctx.principal.pk else None
+        return {"by": ctx.principal, "via": via}
 
 
 class ReportProgress(Action):
