@@ -29,21 +29,30 @@ import _setup
 
 _setup.django()
 
+from _dataset import (  # noqa: E402
+    CURRENT_STATES,
+    OPEN_STEP,
+    PAST_STATES,
+    PATH,
+    START,
+    STEPS_DONE,
+    AuditChain,
+    node_ref,
+    seg,
+)
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from viewflow.workflow.token import Token  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from notifications.models import Outbox  # noqa: E402
 from units.models import Membership, Role, Unit, UnitKind  # noqa: E402
-from workflows import audit, checkpoints  # noqa: E402
+from workflows import checkpoints  # noqa: E402
 from workflows.flows import InitiativeFlow  # noqa: E402
 from workflows.models import (  # noqa: E402
     DEFAULT_CRITERIA,
     AuditEntry,
-    AuditHead,
     Campaign,
     Criterion,
     Field,
@@ -56,75 +65,9 @@ from workflows.models import (  # noqa: E402
 )
 
 BATCH = 5000
-START = Token("start")
-ALPHABET = Unit.alphabet
 DEPT_PER_PROVINCE = 12  # depth 2 (besides the Ban Dân vận)
 OFFICES_PER_DEPT = 2  # depth 3
 COUNCIL = 7
-
-# The path an initiative walks: (action, step node name, role, state after).
-PATH = [
-    ("submit", "prepare", Role.UNIT_STAFF, State.UNIT_REVIEW),
-    ("approve", "review", Role.UNIT_HEAD, State.SCREENING),
-    ("accept", "screening", Role.COMMITTEE_REVIEWER, State.IMPLEMENTING),
-    ("nominate", "implement", Role.UNIT_HEAD, State.SCORING),
-    ("close_scoring", "close_scoring", Role.COMMITTEE_LEADER, State.DECIDING),
-    ("recognize", "decide", Role.COMMITTEE_LEADER, State.RECOGNIZED),
-    ("commend", "commend", Role.COMMITTEE_LEADER, State.COMMENDED),
-]
-OPEN_STEP = {  # the task an initiative in this state waits on
-    State.DRAFT: ("prepare", Role.UNIT_STAFF),
-    State.UNIT_REVIEW: ("review", Role.UNIT_HEAD),
-    State.SCREENING: ("screening", Role.COMMITTEE_REVIEWER),
-    State.IMPLEMENTING: ("implement", Role.UNIT_HEAD),
-    State.SCORING: ("close_scoring", Role.COMMITTEE_LEADER),
-    State.DECIDING: ("decide", Role.COMMITTEE_LEADER),
-    State.RECOGNIZED: ("commend", Role.COMMITTEE_LEADER),
-}
-STEPS_DONE = {  # how many PATH steps an initiative in this state has done
-    State.DRAFT: 0,
-    State.UNIT_REVIEW: 1,
-    State.SCREENING: 2,
-    State.IMPLEMENTING: 3,
-    State.SCORING: 4,
-    State.DECIDING: 5,
-    State.RECOGNIZED: 6,
-    State.COMMENDED: 7,
-    State.NOT_RECOGNIZED: 5,
-    State.WITHDRAWN: 2,
-}
-# Past years are settled; the current year is spread over every open state.
-PAST_STATES = [
-    (State.COMMENDED, 25),
-    (State.RECOGNIZED, 20),
-    (State.NOT_RECOGNIZED, 25),
-    (State.WITHDRAWN, 10),
-    (State.IMPLEMENTING, 20),  # never nominated
-]
-CURRENT_STATES = [
-    (State.DRAFT, 10),
-    (State.UNIT_REVIEW, 12),
-    (State.SCREENING, 12),
-    (State.IMPLEMENTING, 30),
-    (State.SCORING, 8),
-    (State.DECIDING, 6),
-    (State.RECOGNIZED, 6),
-    (State.COMMENDED, 6),
-    (State.NOT_RECOGNIZED, 5),
-    (State.WITHDRAWN, 5),
-]
-
-
-def seg(i: int) -> str:
-    out = ""
-    for _ in range(Unit.steplen):
-        i, r = divmod(i, len(ALPHABET))
-        out = ALPHABET[r] + out
-    return out
-
-
-def node_ref(name: str) -> str:
-    return f"workflows/flows.InitiativeFlow.{name}"
 
 
 class Gen:
@@ -301,11 +244,8 @@ class Gen:
         per_year = self.args.initiatives // len(self.years)
         per_prov = per_year // len(self.provinces)
         fields = list(Field.values)
-        seq = 0
-        prev_hash = audit.GENESIS
-        ring = audit.keyring()  # the chain as the door writes it: keyed
+        chain = AuditChain()
         self.counts = {"initiatives": 0, "tasks": 0, "audit": 0, "outbox": 0}
-        before_last = audit.GENESIS
         for year in self.years:
             year_entries: list[AuditEntry] = []
             for prov in self.provinces:
@@ -533,24 +473,10 @@ class Gen:
                 self.counts["initiatives"] += len(initiatives)
                 self.counts["tasks"] += len(tasks)
                 self.counts["outbox"] += len(outbox)
-            # The chain in time order, as a live service writes it: the committees' entries
-            # interleave instead of coming province by province.
-            year_entries.sort(key=lambda e: (e.at, e.initiative_id))
-            for entry in year_entries:
-                seq += 1
-                entry.seq = seq
-                entry.prev_hash = before_last = prev_hash
-                entry.key_id = ring.current_id
-                entry.hash = prev_hash = audit.chain_hash(
-                    prev_hash, audit.entry_payload(entry), ring.current
-                )
-            AuditEntry.objects.bulk_create(year_entries, batch_size=BATCH)
+            chain.write(year_entries)
             self.counts["audit"] += len(year_entries)
             print(f"  {year}: {self.counts['initiatives']} initiatives so far", flush=True)
-        AuditHead.objects.update_or_create(
-            pk=audit.HEAD_ID,
-            defaults={"seq": seq, "last_hash": prev_hash, "prev_hash": before_last},
-        )
+        chain.close()
 
     def run(self) -> None:
         self.years = list(range(self.year - self.args.years + 1, self.year + 1))
@@ -582,17 +508,49 @@ class Gen:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=40)
-    parser.add_argument("--people", type=int, default=10000)
-    parser.add_argument("--initiatives", type=int, default=100000)
-    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="34 provinces, 3,321 communes with their committees, 1,000,000 models over 10 years",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="with --national: the share of the communes and models to write (0.01 for a try)",
+    )
+    parser.add_argument("--provinces", type=int)
+    parser.add_argument("--communes", type=int, help="with --national")
+    parser.add_argument("--people", type=int, default=10000, help="without --national")
+    parser.add_argument("--initiatives", type=int)
+    parser.add_argument("--years", type=int)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.national:
+        import _national
+
+        args.provinces = args.provinces or _national.PROVINCES
+        args.communes = (
+            args.communes
+            if args.communes is not None
+            else max(args.provinces, round(_national.COMMUNES * args.scale))
+        )
+        args.initiatives = args.initiatives or round(_national.MODELS * args.scale)
+        args.years = args.years or _national.YEARS
+    else:
+        args.provinces = args.provinces or 40
+        args.initiatives = args.initiatives or 100000
+        args.years = args.years or 5
+    t0 = time.perf_counter()
     _setup.fresh_database()
     call_command("migrate", verbosity=0)
     call_command("flush", verbosity=0, interactive=False)
     checkpoints.set_aside()  # a new chain: the old one's checkpoints no longer apply
-    Gen(args).run()
+    print(f"database migrated and emptied ({time.perf_counter() - t0:.1f} s)", flush=True)
+    if args.national:
+        _national.National(args).run()
+    else:
+        Gen(args).run()
 
 
 if __name__ == "__main__":
