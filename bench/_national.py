@@ -84,10 +84,148 @@ COMMUNE_UNITS = [  # (code suffix, kind, name)
     ("MT", UnitKind.FATHERLAND_FRONT, "Mặt trận Tổ quốc"),
     ("CB1", UnitKind.PARTY_CELL, "Chi bộ số 1"),
 ]
+# Titles from a vocabulary, as varied as real ones: generated titles that differ only by a number
+# are all alike to pg_trgm, which would make every similar-title query match every model.
+OPENINGS = [
+    "Mô hình",
+    "Mô hình “Dân vận khéo”",
+    "Điển hình",
+    "Câu lạc bộ",
+    "Tổ",
+    "Phong trào",
+    "Nhóm",
+    "Đội",
+    "Tuyến",
+    "Điểm",
+]
+VERBS = [
+    "chung tay xây dựng",
+    "hỗ trợ",
+    "vận động",
+    "giúp nhau",
+    "bảo vệ",
+    "phát triển",
+    "giữ gìn",
+    "nâng cao",
+    "tuyên truyền về",
+    "đồng hành cùng",
+    "chăm lo",
+    "tự quản",
+    "huy động nguồn lực cho",
+    "kết nối",
+    "khuyến khích",
+    "thúc đẩy",
+    "gìn giữ",
+    "đổi mới",
+    "số hóa",
+    "lan tỏa",
+]
+OBJECTS = [
+    "nông thôn mới",
+    "đô thị văn minh",
+    "an ninh trật tự",
+    "môi trường xanh sạch đẹp",
+    "kinh tế hộ gia đình",
+    "người cao tuổi",
+    "trẻ em vùng khó khăn",
+    "phụ nữ khởi nghiệp",
+    "đồng bào dân tộc thiểu số",
+    "thanh niên lập nghiệp",
+    "cải cách hành chính",
+    "chuyển đổi số",
+    "giao thông nông thôn",
+    "nước sạch",
+    "rác thải nhựa",
+    "an toàn thực phẩm",
+    "văn hóa truyền thống",
+    "hộ nghèo",
+    "nhà tình nghĩa",
+    "khuyến học",
+    "sản phẩm OCOP",
+    "du lịch cộng đồng",
+    "phòng chống ma túy",
+    "phòng cháy chữa cháy",
+    "hòa giải ở cơ sở",
+    "biển đảo quê hương",
+    "rừng phòng hộ",
+    "cây xanh đường phố",
+    "chợ văn minh",
+    "dịch vụ công trực tuyến",
+    "bữa ăn bán trú",
+    "con đường bích họa",
+    "quỹ tín dụng xoay vòng",
+    "camera an ninh",
+    "đèn đường năng lượng mặt trời",
+]
+SUFFIXES = [
+    "",
+    "",
+    "",
+    "gắn với Chỉ thị 05 ",
+    "giai đoạn mới ",
+    "vì cộng đồng ",
+    "bằng sức dân ",
+    "của hội viên ",
+    "của đoàn viên ",
+    "do dân làm chủ ",
+    "từ nguồn xã hội hóa ",
+    "năm thứ hai ",
+]
+PLACES = ["thôn", "bản", "tổ dân phố", "ấp", "khu phố", "xóm", "buôn", "làng"]
+SYLLABLES = [
+    "Bản",
+    "Lướt",
+    "Nà",
+    "Phai",
+    "Khe",
+    "Tân",
+    "Hòa",
+    "An",
+    "Phú",
+    "Mỹ",
+    "Đông",
+    "Tây",
+    "Thượng",
+    "Hạ",
+    "Cầu",
+    "Trung",
+    "Long",
+    "Bình",
+    "Thạnh",
+    "Lộc",
+    "Xuân",
+    "Thu",
+    "Vĩnh",
+    "Hưng",
+    "Sơn",
+    "Thủy",
+    "Đồng",
+    "Gò",
+    "Bàu",
+    "Cát",
+    "Lũng",
+    "Pác",
+    "Co",
+    "Mường",
+    "Suối",
+    "Rạch",
+    "Kênh",
+    "Vàm",
+    "Ea",
+    "Krông",
+]
 PROVINCE_COUNCIL = 7
 COMMUNE_COUNCIL = 3
 FINAL = {State.COMMENDED: "DONE", State.NOT_RECOGNIZED: "DONE", State.WITHDRAWN: "CANCELED"}
 UTC = datetime.UTC
+
+
+def model_title(rng: random.Random) -> str:
+    c = rng.choice
+    return (
+        f"{c(OPENINGS)} {c(VERBS)} {c(OBJECTS)} {c(SUFFIXES)}{c(PLACES)} "
+        f"{c(SYLLABLES)} {c(SYLLABLES)} {c(SYLLABLES)}"
+    )
 
 
 def communes_per_province(provinces: int, communes: int) -> list[int]:
@@ -395,7 +533,7 @@ class National:
                         created = jan + day * rng.randint(0, 100) + minute * rng.randint(0, 600)
                         if created > self.now:
                             created = self.now - datetime.timedelta(days=60, minutes=k)
-                        title = f"Mô hình Dân vận khéo số {k + 1} năm {year} của {unit_name}"
+                        title = model_title(rng)
                         steps = list(PATH[: STEPS_DONE[state]])
                         if state == State.NOT_RECOGNIZED:
                             steps = steps[:5] + [

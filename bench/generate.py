@@ -1,10 +1,16 @@
 """Build a provincial- or national-scale dataset on PostgreSQL for the benchmarks, in minutes.
 
-Default (`--scale province`): 40 committees (one per Tỉnh ủy), 2,000 units in a 4-level tree,
+Default: 40 committees (one per Tỉnh ủy), 2,000 units in a 4-level tree,
 10,000 people with roles, 100,000 initiatives spread over 5 years and every state, with their
 viewflow processes and human tasks, a valid audit hash chain and their notifications.
-Everything is written with bulk inserts; the audit chain is computed here exactly as
-workflows.audit computes it, so `manage.py verify_audit` passes on the result.
+Everything is written with bulk inserts; the audit chain is computed exactly as workflows.audit
+computes it (bench/_dataset.AuditChain, shared by both datasets), so `manage.py verify_audit`
+passes on the result.
+
+`--national` (bench/_national.py): 34 provinces and 3,321 communes, each with its Ban Dân vận
+committee, about 42,000 people and 1,000,000 models over 2017–2026 with their processes, tasks,
+audit entries and notifications, written with COPY in about 15 minutes. `--scale 0.01` writes
+1 % of the communes (at least one per province) and of the models, for a try.
 
 What it does not write: viewflow's bookkeeping rows for the start node, split and join
 (nothing reads them after the fact), scorecards (the initiative's total is set) and files.
@@ -12,6 +18,8 @@ What it does not write: viewflow's bookkeeping rows for the start node, split an
 usage:
     DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/generate.py
         [--provinces 40] [--initiatives 100000] [--years 5] [--seed 7]
+    DATABASE_URL=… nice .venv/bin/python bench/generate.py --national [--scale 0.01]
+        [--provinces 34] [--communes 3321] [--initiatives 1000000] [--years 10]
 The database is created if missing, migrated and emptied first. Every person's password is
 `bench`; usernames are printed at the end (bench/README.md explains which the benchmarks use).
 """

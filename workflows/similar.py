@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from core.imports import fold
@@ -30,6 +31,11 @@ NEAR_DUPLICATE = 0.6
 # Other units' and published models at least this alike are suggested as possible sources.
 SUGGESTED = 0.35
 SUGGESTIONS = 5
+# pg_trgm's `%` (pg_trgm.similarity_threshold, 0.3 by default) picks the candidates through the
+# title's trigram index (migration 0016); similarity() then applies the thresholds above, which
+# must not be lower than it.
+PREFILTER = 0.3
+assert min(NEAR_DUPLICATE, SUGGESTED) >= PREFILTER
 PUBLISHED = (State.RECOGNIZED, State.COMMENDED)
 
 
@@ -76,7 +82,8 @@ def ranked(qs: QuerySet[Initiative], title: str, *, threshold: float, limit: int
     qs = qs.select_related("unit")
     if connection.vendor == "postgresql":
         rows = (
-            qs.annotate(similarity=TrigramSimilarity("title", title))
+            qs.filter(TrigramSimilar(F("title"), Value(title)))
+            .annotate(similarity=TrigramSimilarity("title", title))
             .filter(similarity__gte=threshold)
             .order_by("-similarity", "-year", "pk")[:limit]
         )
