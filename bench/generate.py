@@ -9,8 +9,9 @@ passes on the result.
 
 `--national` (bench/_national.py): 34 provinces and 3,321 communes, each with its Ban Dân vận
 committee, about 42,000 people and 1,000,000 models over 2017–2026 with their processes, tasks,
-audit entries and notifications, written with COPY in about 15 minutes. `--scale 0.01` writes
-1 % of the communes (at least one per province) and of the models, for a try.
+audit entries and notifications, written with COPY in about 13 minutes on 2 cores (8.3 GB).
+`--scale 0.01` writes 1 % of the communes (at least one per province) and of the models, for a
+try.
 
 What it does not write: viewflow's bookkeeping rows for the start node, split and join
 (nothing reads them after the fact), scorecards (the initiative's total is set) and files.
