@@ -5,11 +5,13 @@ bench/generate.py made, and prints PostgreSQL's plan (first lines) with its exec
 docs/performance.md quotes the result.
 
 usage:
-    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/explain.py
+    DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/explain.py \
+        [--province 1 | --commune p01-x001]
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 
@@ -48,12 +50,23 @@ def plan(label: str, queryset, *, count: bool = False, limit: int = 25) -> None:
         print("   " + line[:150])
 
 
-def main() -> None:
-    head = User.objects.get(username="p01-d01.head")
-    reviewer = User.objects.get(username="p01.reviewer0")
-    council = User.objects.get(username="p01.council0")
-    auditor = User.objects.get(username="p01.auditor")
-    unit = Unit.objects.get(code="P01-D01")
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--province", type=int, default=1, help="whose people: 1 is p01")
+    parser.add_argument(
+        "--commune", help="a commune committee's people instead (national dataset): p01-x001"
+    )
+    args = parser.parse_args(argv)
+    if args.commune:
+        c = args.commune.lower()
+        logins = (f"{c}-ub.head", f"{c}.reviewer", f"{c}.council0", f"{c}.auditor")
+        unit_code, committee_code = f"{c}-ub".upper(), f"{c}-bdv".upper()
+    else:
+        p = f"p{args.province:02d}"
+        logins = (f"{p}-d01.head", f"{p}.reviewer0", f"{p}.council0", f"{p}.auditor")
+        unit_code, committee_code = f"{p}-d01".upper(), f"{p}-bdv".upper()
+    head, reviewer, council, auditor = (User.objects.get(username=u) for u in logins)
+    unit = Unit.objects.get(code=unit_code)
     year = timezone.localdate().year
     plan("inbox of a unit head", selectors.inbox_for(head))
     plan("inbox of a council member", selectors.inbox_for(council))
@@ -69,7 +82,7 @@ def main() -> None:
     plan("… their count", selectors.visible_initiatives(reviewer), count=True)
     plan("audit search of an auditor", selectors.audit_search(auditor))
     plan("public list", search_public_models(), limit=20)
-    campaign = Campaign.objects.filter(committee__code="P01-BDV", year=year).first()
+    campaign = Campaign.objects.filter(committee__code=committee_code, year=year).first()
     if campaign:
         with connection.cursor() as c:
             c.execute("EXPLAIN ANALYZE SELECT 1")  # warm
@@ -84,5 +97,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
     sys.exit(0)

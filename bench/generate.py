@@ -1,10 +1,17 @@
 """Build a provincial- or national-scale dataset on PostgreSQL for the benchmarks, in minutes.
 
-Default (`--scale province`): 40 committees (one per Tỉnh ủy), 2,000 units in a 4-level tree,
+Default: 40 committees (one per Tỉnh ủy), 2,000 units in a 4-level tree,
 10,000 people with roles, 100,000 initiatives spread over 5 years and every state, with their
 viewflow processes and human tasks, a valid audit hash chain and their notifications.
-Everything is written with bulk inserts; the audit chain is computed here exactly as
-workflows.audit computes it, so `manage.py verify_audit` passes on the result.
+Everything is written with bulk inserts; the audit chain is computed exactly as workflows.audit
+computes it (bench/_dataset.AuditChain, shared by both datasets), so `manage.py verify_audit`
+passes on the result.
+
+`--national` (bench/_national.py): 34 provinces and 3,321 communes, each with its Ban Dân vận
+committee, about 42,000 people and 1,000,000 models over 2017–2026 with their processes, tasks,
+audit entries and notifications, written with COPY in about 13 minutes on 2 cores (8.3 GB).
+`--scale 0.01` writes 1 % of the communes (at least one per province) and of the models, for a
+try.
 
 What it does not write: viewflow's bookkeeping rows for the start node, split and join
 (nothing reads them after the fact), scorecards (the initiative's total is set) and files.
@@ -12,6 +19,8 @@ What it does not write: viewflow's bookkeeping rows for the start node, split an
 usage:
     DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/generate.py
         [--provinces 40] [--initiatives 100000] [--years 5] [--seed 7]
+    DATABASE_URL=… nice .venv/bin/python bench/generate.py --national [--scale 0.01]
+        [--provinces 34] [--communes 3321] [--initiatives 1000000] [--years 10]
 The database is created if missing, migrated and emptied first. Every person's password is
 `bench`; usernames are printed at the end (bench/README.md explains which the benchmarks use).
 """
@@ -29,21 +38,30 @@ import _setup
 
 _setup.django()
 
+from _dataset import (  # noqa: E402
+    CURRENT_STATES,
+    OPEN_STEP,
+    PAST_STATES,
+    PATH,
+    START,
+    STEPS_DONE,
+    AuditChain,
+    node_ref,
+    seg,
+)
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from viewflow.workflow.token import Token  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from notifications.models import Outbox  # noqa: E402
 from units.models import Membership, Role, Unit, UnitKind  # noqa: E402
-from workflows import audit, checkpoints  # noqa: E402
+from workflows import checkpoints  # noqa: E402
 from workflows.flows import InitiativeFlow  # noqa: E402
 from workflows.models import (  # noqa: E402
     DEFAULT_CRITERIA,
     AuditEntry,
-    AuditHead,
     Campaign,
     Criterion,
     Field,
@@ -56,75 +74,9 @@ from workflows.models import (  # noqa: E402
 )
 
 BATCH = 5000
-START = Token("start")
-ALPHABET = Unit.alphabet
 DEPT_PER_PROVINCE = 12  # depth 2 (besides the Ban Dân vận)
 OFFICES_PER_DEPT = 2  # depth 3
 COUNCIL = 7
-
-# The path an initiative walks: (action, step node name, role, state after).
-PATH = [
-    ("submit", "prepare", Role.UNIT_STAFF, State.UNIT_REVIEW),
-    ("approve", "review", Role.UNIT_HEAD, State.SCREENING),
-    ("accept", "screening", Role.COMMITTEE_REVIEWER, State.IMPLEMENTING),
-    ("nominate", "implement", Role.UNIT_HEAD, State.SCORING),
-    ("close_scoring", "close_scoring", Role.COMMITTEE_LEADER, State.DECIDING),
-    ("recognize", "decide", Role.COMMITTEE_LEADER, State.RECOGNIZED),
-    ("commend", "commend", Role.COMMITTEE_LEADER, State.COMMENDED),
-]
-OPEN_STEP = {  # the task an initiative in this state waits on
-    State.DRAFT: ("prepare", Role.UNIT_STAFF),
-    State.UNIT_REVIEW: ("review", Role.UNIT_HEAD),
-    State.SCREENING: ("screening", Role.COMMITTEE_REVIEWER),
-    State.IMPLEMENTING: ("implement", Role.UNIT_HEAD),
-    State.SCORING: ("close_scoring", Role.COMMITTEE_LEADER),
-    State.DECIDING: ("decide", Role.COMMITTEE_LEADER),
-    State.RECOGNIZED: ("commend", Role.COMMITTEE_LEADER),
-}
-STEPS_DONE = {  # how many PATH steps an initiative in this state has done
-    State.DRAFT: 0,
-    State.UNIT_REVIEW: 1,
-    State.SCREENING: 2,
-    State.IMPLEMENTING: 3,
-    State.SCORING: 4,
-    State.DECIDING: 5,
-    State.RECOGNIZED: 6,
-    State.COMMENDED: 7,
-    State.NOT_RECOGNIZED: 5,
-    State.WITHDRAWN: 2,
-}
-# Past years are settled; the current year is spread over every open state.
-PAST_STATES = [
-    (State.COMMENDED, 25),
-    (State.RECOGNIZED, 20),
-    (State.NOT_RECOGNIZED, 25),
-    (State.WITHDRAWN, 10),
-    (State.IMPLEMENTING, 20),  # never nominated
-]
-CURRENT_STATES = [
-    (State.DRAFT, 10),
-    (State.UNIT_REVIEW, 12),
-    (State.SCREENING, 12),
-    (State.IMPLEMENTING, 30),
-    (State.SCORING, 8),
-    (State.DECIDING, 6),
-    (State.RECOGNIZED, 6),
-    (State.COMMENDED, 6),
-    (State.NOT_RECOGNIZED, 5),
-    (State.WITHDRAWN, 5),
-]
-
-
-def seg(i: int) -> str:
-    out = ""
-    for _ in range(Unit.steplen):
-        i, r = divmod(i, len(ALPHABET))
-        out = ALPHABET[r] + out
-    return out
-
-
-def node_ref(name: str) -> str:
-    return f"workflows/flows.InitiativeFlow.{name}"
 
 
 class Gen:
@@ -301,18 +253,11 @@ class Gen:
         per_year = self.args.initiatives // len(self.years)
         per_prov = per_year // len(self.provinces)
         fields = list(Field.values)
-        seq = 0
-        ring = audit.keyring()  # the chains as the door writes them: keyed, one per committee
+        chain = AuditChain()
         self.counts = {"initiatives": 0, "tasks": 0, "audit": 0, "outbox": 0}
-        # committee id -> [its head, its last chain seq, prev hash, last hash]
-        chains = {
-            prov["bdv"].pk: [AuditHead.objects.create(committee=prov["bdv"]), 0, "", audit.GENESIS]
-            for prov in self.provinces
-        }
-        committee_of: dict[int, int] = {}
-        audit.ensure_head()  # the global chain
         for year in self.years:
             year_entries: list[AuditEntry] = []
+            committee_of: dict[int, int] = {}  # this year's models -> their committee's chain
             for prov in self.provinces:
                 rows = []
                 for k in range(per_prov):
@@ -539,29 +484,10 @@ class Gen:
                 self.counts["initiatives"] += len(initiatives)
                 self.counts["tasks"] += len(tasks)
                 self.counts["outbox"] += len(outbox)
-            # The chain in time order, as a live service writes it: the committees' entries
-            # interleave instead of coming province by province.
-            year_entries.sort(key=lambda e: (e.at, e.initiative_id))
-            for entry in year_entries:
-                chain = chains[committee_of[entry.initiative_id]]
-                seq += 1
-                chain[1] += 1
-                entry.seq = seq
-                entry.chain_id, entry.chain_seq = chain[0].pk, chain[1]
-                entry.prev_hash = chain[2] = chain[3]
-                entry.key_id = ring.current_id
-                entry.hash = chain[3] = audit.chain_hash(
-                    entry.prev_hash, audit.entry_payload(entry, chain[0]), ring.current
-                )
-            AuditEntry.objects.bulk_create(year_entries, batch_size=BATCH)
+            chain.write(year_entries, committee_of)
             self.counts["audit"] += len(year_entries)
             print(f"  {year}: {self.counts['initiatives']} initiatives so far", flush=True)
-        for head, chain_seq, before_last, last_hash in chains.values():
-            AuditHead.objects.filter(pk=head.pk).update(
-                seq=chain_seq, last_hash=last_hash, prev_hash=before_last or audit.GENESIS
-            )
-        with connection.cursor() as cursor:  # the order across chains goes on from here
-            cursor.execute("SELECT setval(%s, %s)", [audit.SEQUENCE, max(seq, 1)])
+        chain.close()
 
     def run(self) -> None:
         self.years = list(range(self.year - self.args.years + 1, self.year + 1))
@@ -593,17 +519,49 @@ class Gen:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=40)
-    parser.add_argument("--people", type=int, default=10000)
-    parser.add_argument("--initiatives", type=int, default=100000)
-    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="34 provinces, 3,321 communes with their committees, 1,000,000 models over 10 years",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="with --national: the share of the communes and models to write (0.01 for a try)",
+    )
+    parser.add_argument("--provinces", type=int)
+    parser.add_argument("--communes", type=int, help="with --national")
+    parser.add_argument("--people", type=int, default=10000, help="without --national")
+    parser.add_argument("--initiatives", type=int)
+    parser.add_argument("--years", type=int)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.national:
+        import _national
+
+        args.provinces = args.provinces or _national.PROVINCES
+        args.communes = (
+            args.communes
+            if args.communes is not None
+            else max(args.provinces, round(_national.COMMUNES * args.scale))
+        )
+        args.initiatives = args.initiatives or round(_national.MODELS * args.scale)
+        args.years = args.years or _national.YEARS
+    else:
+        args.provinces = args.provinces or 40
+        args.initiatives = args.initiatives or 100000
+        args.years = args.years or 5
+    t0 = time.perf_counter()
     _setup.fresh_database()
     call_command("migrate", verbosity=0)
     call_command("flush", verbosity=0, interactive=False)
     checkpoints.set_aside()  # a new chain: the old one's checkpoints no longer apply
-    Gen(args).run()
+    print(f"database migrated and emptied ({time.perf_counter() - t0:.1f} s)", flush=True)
+    if args.national:
+        _national.National(args).run()
+    else:
+        Gen(args).run()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ the peak resident size of the gunicorn worker.
 
 usage:
     DATABASE_URL=postgres://root@127.0.0.1:5432/dvk_bench .venv/bin/python bench/pages.py \
-        [--requests 60] [--port 8765]
+        [--requests 60] [--port 8765] [--province 1] [--commune p01-x001]
 """
 
 from __future__ import annotations
@@ -32,21 +32,42 @@ from _report import machine, pct, peak_rss_mib
 
 _setup.django()
 
+from django.db.models import Case, When  # noqa: E402
+
 from workflows.models import Initiative  # noqa: E402
 
-# (label, login, path). The unit dashboard and lists are those of the busiest people.
-PAGES = [
-    ("inbox (unit head)", "p01-d01.head", "/nhiem-vu/?tab=inbox"),
-    ("inbox (council member)", "p01.council0", "/nhiem-vu/?tab=inbox"),
-    ("queue (committee reviewer)", "p01.reviewer0", "/nhiem-vu/?tab=queue"),
-    ("queue, overdue only (reviewer)", "p01.reviewer0", "/nhiem-vu/?tab=queue&overdue=on"),
-    ("archive (committee leader)", "p01.leader", "/nhiem-vu/?tab=archive"),
-    ("unit dashboard (unit staff)", "p01-d01.staff0", "/don-vi/"),
-    ("initiatives in scope (reviewer)", "p01.reviewer0", "/mo-hinh/"),
-    ("audit search (auditor)", "p01.auditor", "/nhat-ky/"),
-    ("one initiative (reviewer)", "p01.reviewer0", "/mo-hinh/{initiative}/"),
-    ("public list (anonymous)", None, "/cong-khai/"),
-]
+
+def province_pages(p: str) -> list[tuple[str, str | None, str]]:
+    """(label, login, path) for province `p` ("p01"): the busiest people's pages."""
+    return [
+        ("inbox (unit head)", f"{p}-d01.head", "/nhiem-vu/?tab=inbox"),
+        ("inbox (council member)", f"{p}.council0", "/nhiem-vu/?tab=inbox"),
+        ("queue (committee reviewer)", f"{p}.reviewer0", "/nhiem-vu/?tab=queue"),
+        ("queue, overdue only (reviewer)", f"{p}.reviewer0", "/nhiem-vu/?tab=queue&overdue=on"),
+        ("archive (committee leader)", f"{p}.leader", "/nhiem-vu/?tab=archive"),
+        ("unit dashboard (unit staff)", f"{p}-d01.staff0", "/don-vi/"),
+        ("initiatives in scope (reviewer)", f"{p}.reviewer0", "/mo-hinh/"),
+        ("audit search (auditor)", f"{p}.auditor", "/nhat-ky/"),
+        ("one initiative (reviewer)", f"{p}.reviewer0", "/mo-hinh/{initiative}/"),
+        ("public list (anonymous)", None, "/cong-khai/"),
+    ]
+
+
+def commune_pages(c: str) -> list[tuple[str, str | None, str]]:
+    """The same pages for a commune committee's people (national dataset, "p01-x001")."""
+    return [
+        ("commune: inbox (unit head)", f"{c}-ub.head", "/nhiem-vu/?tab=inbox"),
+        ("commune: inbox (council member)", f"{c}.council0", "/nhiem-vu/?tab=inbox"),
+        ("commune: queue (reviewer)", f"{c}.reviewer", "/nhiem-vu/?tab=queue"),
+        ("commune: archive (leader)", f"{c}.leader", "/nhiem-vu/?tab=archive"),
+        ("commune: unit dashboard (unit staff)", f"{c}-ub.staff0", "/don-vi/"),
+        ("commune: initiatives in scope (reviewer)", f"{c}.reviewer", "/mo-hinh/"),
+        ("commune: audit search (auditor)", f"{c}.auditor", "/nhat-ky/"),
+        ("commune: one initiative (reviewer)", f"{c}.reviewer", "/mo-hinh/{initiative}/"),
+        ("commune: report page (leader)", f"{c}.leader", "/bao-cao/"),
+    ]
+
+
 TIMING = re.compile(r"app;dur=([\d.]+), db;dur=([\d.]+).*sql;desc=\"(\d+) queries\"")
 
 
@@ -66,6 +87,8 @@ def start_server(port: int) -> subprocess.Popen:
         # Plain HTTP on loopback: no redirect to HTTPS, cookies not marked Secure.
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
+        # One JSON line per request on the console would be most of what this prints.
+        "LOG_REQUESTS": "0",
     }
     root = Path(_setup.ROOT)
     proc = subprocess.Popen(
@@ -132,14 +155,29 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--province", type=int, default=1, help="whose people: 1 is p01")
+    parser.add_argument(
+        "--commune",
+        help="also a commune committee's people (national dataset), e.g. p01-x001",
+    )
     args = parser.parse_args(argv)
     print(machine())
     print(f"initiatives in the database: {Initiative.objects.count()}")
-    sample = (
-        Initiative.objects.filter(unit__code__startswith="P01-", state="screening")
+    province = f"p{args.province:02d}"
+    pages = [(label, login, path, province) for label, login, path in province_pages(province)]
+    if args.commune:
+        pages += [
+            (label, login, path, args.commune) for label, login, path in commune_pages(args.commune)
+        ]
+    # One initiative for the detail page: a screening one of the committee (the reviewer's
+    # usual case), else any of its current year.
+    samples = {
+        prefix: Initiative.objects.filter(campaign__committee__code=f"{prefix.upper()}-BDV")
+        .order_by(Case(When(state="screening", then=0), default=1), "-year", "pk")
         .values_list("pk", flat=True)
         .first()
-    )
+        for prefix in {p[3] for p in pages}
+    }
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
@@ -149,10 +187,10 @@ def main(argv: list[str]) -> None:
             " | queries per request (min–max)"
         )
         sessions: dict = {}
-        for label, login, path in PAGES:
+        for label, login, path, prefix in pages:
             if login not in sessions:
                 sessions[login] = session(base, login)
-            url = base + path.format(initiative=sample)
+            url = base + path.format(initiative=samples[prefix])
             try:
                 m = measure(sessions[login], url, args.requests)
             except urllib.error.HTTPError as exc:

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -370,10 +370,23 @@ def published() -> QuerySet[Initiative]:
     )
 
 
+def _recognised_higher():
+    """A higher committee recognised this model too (a published nomination of it). The
+    explicit IS NOT NULL lets PostgreSQL read the few nominations from their index instead of
+    hashing every published model (0.45 s → 0.2 s per query at 420,000 published models)."""
+    return Exists(
+        Initiative.objects.filter(
+            nominated_from=OuterRef("pk"),
+            nominated_from__isnull=False,
+            state__in=PUBLIC_STATES,
+        )
+    )
+
+
 def listed() -> QuerySet[Initiative]:
     """The public list's rows: each model once, at the highest level that recognised it (a
     model a higher committee recognised too is listed there; its own page stays)."""
-    return published().exclude(nominations__state__in=PUBLIC_STATES)
+    return published().filter(~_recognised_higher())
 
 
 def public_models() -> QuerySet[Initiative]:
@@ -388,7 +401,7 @@ def public_models() -> QuerySet[Initiative]:
 def search_public_models(
     *, q: str = "", year: int | None = None, field: str = "", unit_id: int | None = None
 ) -> QuerySet[Initiative]:
-    qs = public_models().exclude(nominations__state__in=PUBLIC_STATES)
+    qs = public_models().filter(~_recognised_higher())
     if q:
         qs = qs.filter(
             Q(title__icontains=q)

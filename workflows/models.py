@@ -375,6 +375,16 @@ class Initiative(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                 condition=models.Q(state__in=["recognized", "commended"]),
                 name="initiative_published",
             ),
+            # The public list's count, years and units (reports.selectors.listed): read from
+            # this index alone instead of every published model's row (1.9 s → 0.25 s a page
+            # at 420,000 published models; docs/performance.md, "National scale").
+            models.Index(
+                fields=["year", "unit"],
+                include=["id"],
+                condition=models.Q(state__in=["recognized", "commended"])
+                & ~models.Q(review_outcome="ineffective"),
+                name="initiative_listed",
+            ),
         ]
 
     def __str__(self) -> str:
