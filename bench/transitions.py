@@ -46,7 +46,7 @@ _setup.django()
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from units.models import Membership, Role  # noqa: E402
+from units.models import Membership, Role, Unit  # noqa: E402
 from workflows import services  # noqa: E402
 from workflows.models import Campaign  # noqa: E402
 
@@ -70,7 +70,7 @@ CREATE TABLE f_outbox (id bigserial primary key, item_id bigint, payload jsonb,
 
 def _units_with_head_and_staff(count: int, *, same_committee: bool = False) -> list[tuple]:
     """(unit, head, staff) for `count` different registering units that have a campaign, each
-    of another committee (or, `same_committee`, all of one)."""
+    of another committee in another province (or, `same_committee`, all of one committee)."""
     from units.selectors import committee_of
 
     heads = {
@@ -84,7 +84,7 @@ def _units_with_head_and_staff(count: int, *, same_committee: bool = False) -> l
         "user"
     ):
         staff.setdefault(m.unit_id, m.user)
-    picked, committees = [], set()
+    picked, committees, provinces = [], set(), set()
     # From the end of the tree: the pages benchmark reads the first province, which these
     # thousands of extra initiatives would otherwise swell run after run.
     candidates = [h for unit_id, h in sorted(heads.items(), reverse=True) if unit_id in staff]
@@ -94,7 +94,11 @@ def _units_with_head_and_staff(count: int, *, same_committee: bool = False) -> l
             continue
         if committees and (committee.pk in committees) != same_committee:
             continue
+        province = head.unit.path[: Unit.steplen]  # the tree's root: its Tỉnh ủy
+        if not same_committee and province in provinces:
+            continue
         committees.add(committee.pk)
+        provinces.add(province)
         picked.append((head.unit, head.user, staff[head.unit_id]))
         if len(picked) == count:
             return picked

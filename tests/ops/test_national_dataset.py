@@ -139,6 +139,25 @@ def test_the_national_dataset_has_the_country_s_shape_and_a_chain_that_verifies(
         assert one(conn, "SELECT count(*) FROM workflows_initiativetask") > 3 * MODELS
         assert one(conn, "SELECT count(*) FROM workflows_auditentry") > 4 * MODELS
         assert one(conn, "SELECT count(*) FROM notifications_outbox") > 3 * MODELS
+        # Each model's entries are in its committee's own chain (one chain per committee).
+        assert (
+            one(
+                conn,
+                """SELECT count(*) FROM workflows_auditentry e
+                 JOIN workflows_audithead h ON h.id = e.chain_id
+                 JOIN workflows_initiative i ON i.id = e.initiative_id
+                 JOIN workflows_campaign k ON k.id = i.campaign_id
+                WHERE h.committee_id IS DISTINCT FROM k.committee_id""",
+            )
+            == 0
+        )
+        assert one(
+            conn, "SELECT count(*) FROM workflows_audithead WHERE committee_id IS NOT NULL"
+        ) == one(
+            conn,
+            """SELECT count(DISTINCT k.committee_id) FROM workflows_initiative i
+                 JOIN workflows_campaign k ON k.id = i.campaign_id""",
+        ) > PROVINCES
         # Ids given by the generator: the next row the service writes gets a fresh one.
         assert (
             one(conn, "SELECT nextval(pg_get_serial_sequence('workflows_initiative', 'id'))")
