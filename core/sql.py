@@ -34,6 +34,9 @@ from django.db import DatabaseError, connection
 # None: not known (after an error), read back from pg_prepared_statements before the next use.
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _MAX_PREPARED = 200  # per connection: statements whose text varies are not prepared forever
+# 26000 invalid_sql_statement_name: an EXECUTE of what the server no longer has (DEALLOCATE
+# ALL); 42P05 duplicate_prepared_statement.
+LOST = frozenset({"26000", "42P05"})
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
 
 
@@ -64,10 +67,27 @@ def shape(text: str) -> Shape:
 
     body = _PLACEHOLDER.sub(number, text.strip())
     name = "dvk_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+    _TEXTS[name] = text.strip()
     return Shape(
         name=name,
         prepare=f"PREPARE {name} AS {body}",
         execute=f"EXECUTE {name}({', '.join(args)})" if args else f"EXECUTE {name}",
+    )
+
+
+_TEXTS: dict[str, str] = {}  # name -> statement, for `readable`
+_EXECUTE = re.compile(r"EXECUTE (dvk_\w+)(\(.*\))?", re.DOTALL)
+
+
+def readable(logged: str) -> str:
+    """A logged text as if nothing were prepared: each EXECUTE shown as its statement (with
+    placeholders, not values), the PREPAREs left out. For tests and reading query logs."""
+    parts = [p for p in logged.split(";\n") if not p.startswith("PREPARE dvk_")]
+    return ";\n".join(
+        _EXECUTE.sub(lambda m: _TEXTS.get(m.group(1), m.group(0)), p)
+        if p.startswith("EXECUTE dvk_")
+        else p
+        for p in parts
     )
 
 
@@ -119,10 +139,12 @@ def run(cursor, texts: Sequence[str], params: Sequence | dict | None, tail: str 
         executes.append(s.execute)
     try:
         cursor.execute(";\n".join([*prepares, *executes, *([tail] if tail else [])]), params)
-    except DatabaseError:
-        # A PREPARE may or may not have run, or the server lost them (26000: DEALLOCATE ALL):
-        # read them back before the next statement.
-        forget()
+    except DatabaseError as exc:
+        state = getattr(exc.__cause__, "sqlstate", None)
+        if state in LOST:  # what we knew was wrong: read it back before the next statement
+            forget()
+        elif state != "25P02":  # not refused whole (a failed transaction): the PREPAREs, sent
+            known.update(new)  # first, ran; if one did not, its EXECUTE says so (LOST) next
         raise
     known.update(new)
     for _prepare in prepares:  # their results hold no rows

@@ -95,7 +95,7 @@ def _lost_prepared(exc: DatabaseError) -> bool:
     """26000 invalid_sql_statement_name (EXECUTE of a statement the server no longer has),
     42P05 duplicate_prepared_statement: what core.sql knew of the connection was wrong; it
     has forgotten it and reads it back before the next statement."""
-    return _sqlstate(exc) in {"26000", "42P05"}
+    return _sqlstate(exc) in sql.LOST
 
 
 def is_lock_conflict(exc: DatabaseError) -> bool:
