@@ -28,7 +28,9 @@ from django.db import DatabaseError, connection
 # round trip, and from then on `EXECUTE dvk_<hash>(<the values>)`: the same round trips, the
 # statement planned once (a generic plan after PostgreSQL's five custom ones). Prepared
 # statements live in the server session: off behind PgBouncer in transaction mode
-# (settings.DATABASE_PREPARED_STATEMENTS).
+# (settings.DATABASE_PREPARED_STATEMENTS). A statement sent through here must be preparable:
+# where nothing around a parameter tells PostgreSQL its type, cast it (`%(ids)s::bigint[]`);
+# the tests run with the setting on, so one that is not fails there.
 
 # What the connection has prepared, by psycopg connection (a new connection starts empty);
 # None: not known (after an error), read back from pg_prepared_statements before the next use.
