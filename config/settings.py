@@ -136,6 +136,11 @@ DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
 if DB_PGBOUNCER:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+# The door's hot statements (core.sql) are PREPAREd once per database connection and then
+# EXECUTEd, which spares PostgreSQL planning them on every transition (docs/performance.md,
+# #19 step 11). Prepared statements live in the server session, so they are off behind
+# PgBouncer in transaction mode unless asked for.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", not DB_PGBOUNCER)
 # An optional read replica for reports and lists (ops/replica.py): only the GET views named
 # here read from it, and not for REPLICA_PIN_SECONDS after the person wrote anything.
 if os.environ.get("DATABASE_REPLICA_URL"):

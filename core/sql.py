@@ -9,22 +9,159 @@ the fields' own conversions (JSON, viewflow's node references), as the ORM would
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import DatabaseError, connection
+
+# ---- Prepared once per connection (docs/performance.md, #19 step 11)
+#
+# With client-side binding (the project's psycopg setting, which lets several statements go in
+# one round trip) PostgreSQL parses and plans every statement it is sent, and the door's
+# statements take it longer to plan than to run. So the first time a connection sends one of
+# them it also sends `PREPARE dvk_<hash> AS <the statement, placeholders as $n>`, in the same
+# round trip, and from then on `EXECUTE dvk_<hash>(<the values>)`: the same round trips, the
+# statement planned once (a generic plan after PostgreSQL's five custom ones). Prepared
+# statements live in the server session: off behind PgBouncer in transaction mode
+# (settings.DATABASE_PREPARED_STATEMENTS). A statement sent through here must be preparable:
+# where nothing around a parameter tells PostgreSQL its type, cast it (`%(ids)s::bigint[]`);
+# the tests run with the setting on, so one that is not fails there.
+
+# What the connection has prepared, by psycopg connection (a new connection starts empty);
+# None: not known (after an error), read back from pg_prepared_statements before the next use.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MAX_PREPARED = 200  # per connection: statements whose text varies are not prepared forever
+# 26000 invalid_sql_statement_name: an EXECUTE of what the server no longer has (DEALLOCATE
+# ALL); 42P05 duplicate_prepared_statement.
+LOST = frozenset({"26000", "42P05"})
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%%")
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    prepare: str  # PREPARE name AS the statement with $n
+    execute: str  # EXECUTE name(the original placeholders, bound by psycopg as before)
+
+
+@functools.lru_cache(maxsize=512)
+def shape(text: str) -> Shape:
+    """The PREPARE and EXECUTE of one statement (named or positional placeholders)."""
+    args: list[str] = []
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match) -> str:
+        if match.group(0) == "%%":
+            return "%%"  # still a formatted string: psycopg turns it into %
+        name = match.group(1)
+        if name is None:
+            args.append("%s")
+            return f"${len(args)}"
+        if name not in numbers:
+            args.append(f"%({name})s")
+            numbers[name] = len(args)
+        return f"${numbers[name]}"
+
+    body = _PLACEHOLDER.sub(number, text.strip())
+    name = "dvk_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+    _TEXTS[name] = text.strip()
+    return Shape(
+        name=name,
+        prepare=f"PREPARE {name} AS {body}",
+        execute=f"EXECUTE {name}({', '.join(args)})" if args else f"EXECUTE {name}",
+    )
+
+
+_TEXTS: dict[str, str] = {}  # name -> statement, for `readable`
+_EXECUTE = re.compile(r"EXECUTE (dvk_\w+)(\(.*\))?", re.DOTALL)
+
+
+def readable(logged: str) -> str:
+    """A logged text as if nothing were prepared: each EXECUTE shown as its statement (with
+    placeholders, not values), the PREPAREs left out. For tests and reading query logs."""
+    parts = [p for p in logged.split(";\n") if not p.startswith("PREPARE dvk_")]
+    return ";\n".join(
+        _EXECUTE.sub(lambda m: _TEXTS.get(m.group(1), m.group(0)), p)
+        if p.startswith("EXECUTE dvk_")
+        else p
+        for p in parts
+    )
+
+
+def preparing() -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and not _server_side_binding()
+        and bool(getattr(settings, "DATABASE_PREPARED_STATEMENTS", False))
+    )
+
+
+def _known(cursor) -> set[str]:
+    raw = connection.connection
+    names = _prepared.get(raw)
+    if names is None:
+        if raw in _prepared:  # after an error: ask the server (one round trip, rarely)
+            cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'dvk\\_%'")
+            names = {row[0] for row in cursor.fetchall()}
+        else:
+            names = set()
+        _prepared[raw] = names
+    return names
+
+
+def forget() -> None:
+    """What this connection has prepared is no longer known (an error, a DEALLOCATE)."""
+    if connection.connection is not None:
+        _prepared[connection.connection] = None
+
+
+def run(cursor, texts: Sequence[str], params: Sequence | dict | None, tail: str = "") -> None:
+    """Send `texts` (and `tail`, e.g. COMMIT, as is) in one round trip, prepared when the
+    setting allows; the cursor is left on the first statement's rows."""
+    if not preparing():
+        cursor.execute(";\n".join([*texts, *([tail] if tail else [])]), params)
+        return
+    known = _known(cursor)
+    prepares: list[str] = []
+    executes: list[str] = []
+    new: list[str] = []
+    for text in texts:
+        s = shape(text)
+        if s.name not in known and s.name not in new:
+            if len(known) + len(new) >= _MAX_PREPARED:
+                executes.append(text)
+                continue
+            prepares.append(s.prepare)
+            new.append(s.name)
+        executes.append(s.execute)
+    try:
+        cursor.execute(";\n".join([*prepares, *executes, *([tail] if tail else [])]), params)
+    except DatabaseError as exc:
+        state = getattr(exc.__cause__, "sqlstate", None)
+        if state in LOST:  # what we knew was wrong: read it back before the next statement
+            forget()
+        elif state != "25P02":  # not refused whole (a failed transaction): the PREPAREs, sent
+            known.update(new)  # first, ran; if one did not, its EXECUTE says so (LOST) next
+        raise
+    known.update(new)
+    for _prepare in prepares:  # their results hold no rows
+        cursor.nextset()
 
 
 def fetchall(sql: str, params: Sequence | dict = ()) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        run(cursor, [sql], params)
         return cursor.fetchall()
 
 
 def fetchone(sql: str, params: Sequence | dict = ()) -> tuple | None:
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        run(cursor, [sql], params)
         return cursor.fetchone()
 
 
@@ -45,7 +182,7 @@ def fetch_sets(statements: Sequence[tuple[str, dict]]) -> list[list[tuple]]:
         # reads name the subject the lock statement binds).
         return [fetchall(text, merged) for text, _params in statements]
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(text for text, _params in statements), merged)
+        run(cursor, [text for text, _params in statements], merged)
         results = [cursor.fetchall()]
         while cursor.nextset():
             results.append(cursor.fetchall())
@@ -210,7 +347,7 @@ def update(obj, fields: Iterable[str] | None = None, *, expect: dict | None = No
         params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in targets]
         params += [obj.pk, *expect.values()]
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        run(cursor, [statement], params)
         if cursor.rowcount != 1:
             return False
     obj._state.db = connection.alias
@@ -238,7 +375,7 @@ def insert(obj, *, link: tuple | None = None) -> bool:
         )
         params = [*values, other_id]
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        run(cursor, [statement], params)
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = connection.alias

@@ -150,9 +150,7 @@ def _insert_rows(event, subject_type, subject_id, payload, committee_id, by_reci
     params = _insert_params(event, subject_type, subject_id, payload, committee_id, by_recipient)
     if params is None:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT, params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in sql.fetchall(_INSERT, params)]
 
 
 def _create_rows(event, subject_type, subject_id, payload, committee_id, by_recipient) -> list:

@@ -176,9 +176,7 @@ def role_holder_ids(unit: Unit, role: str) -> list[int]:
         "root": unit.path[: Unit.steplen],
         "step": Unit.steplen,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_role_holders_sql(kind), params)
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in sql.fetchall(_role_holders_sql(kind), params)]
 
 
 def member_ids(unit_id: int, roles: Iterable[str]) -> list[int]:

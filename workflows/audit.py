@@ -313,8 +313,9 @@ def append(
     digest = chain_hash(prev_hash, payload, ring.current)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                _PG_APPEND + (";\nCOMMIT" if commit else ""),
+            sql.run(
+                cursor,
+                [_PG_APPEND],
                 {
                     **fields,
                     "changes": json.dumps(fields["changes"], ensure_ascii=False),
@@ -325,6 +326,7 @@ def append(
                     "hash": digest,
                     "key_id": ring.current_id,
                 },
+                tail="COMMIT" if commit else "",
             )
             row = cursor.fetchone()
         return Appended(id=row[0], seq=seq, chain_seq=chain_seq)

@@ -7,7 +7,7 @@ kind's task hooks, writes the outbox rows and, last, the audit entry.
 
 from __future__ import annotations
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -47,12 +47,21 @@ def perform(
     if spec is None:
         raise UnknownAction()
     # Counted by outcome (/metrics); an unknown action is not, so callers cannot grow the labels.
+    # When the door owns the transaction, it runs once more if the server lost the connection's
+    # prepared statements (core.sql: a DEALLOCATE ALL): the first try was rolled back whole.
+    tries = 1 if connection.in_atomic_block else 2
     try:
-        with transaction.atomic():
-            commits = sql.may_carry_commit()  # nothing runs after _perform in this block
-            subject = _perform(
-                kind, subject_id, spec, actor, (comment or "").strip(), meta, data, commits
-            )
+        for attempt in range(1, tries + 1):
+            try:
+                with transaction.atomic():
+                    commits = sql.may_carry_commit()  # nothing runs after _perform in this block
+                    subject = _perform(
+                        kind, subject_id, spec, actor, (comment or "").strip(), meta, data, commits
+                    )
+                break
+            except DatabaseError as exc:
+                if attempt == tries or not _lost_prepared(exc):
+                    raise
     except DatabaseError as exc:
         if isinstance(exc, IntegrityError) or is_lock_conflict(exc):
             count_transition(kind.name, action, CONFLICT)
@@ -75,6 +84,18 @@ def _save(subject, fields: list[str], from_state: str) -> None:
             update_initial_state()
         return
     subject.save(update_fields=fields)
+
+
+def _sqlstate(exc: DatabaseError) -> str | None:
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+
+
+def _lost_prepared(exc: DatabaseError) -> bool:
+    """26000 invalid_sql_statement_name (EXECUTE of a statement the server no longer has),
+    42P05 duplicate_prepared_statement: what core.sql knew of the connection was wrong; it
+    has forgotten it and reads it back before the next statement."""
+    return _sqlstate(exc) in sql.LOST
 
 
 def is_lock_conflict(exc: DatabaseError) -> bool:
