@@ -398,6 +398,18 @@ def public_models() -> QuerySet[Initiative]:
     )
 
 
+def public_page_model(pk: int) -> Initiative | None:
+    """The model a public page (and a certificate's QR code) shows: a published one, or one
+    once recognised that the annual review has since found no longer effective. It is off the
+    list, but its certificate stays genuine, so its page says what happened instead of 404."""
+    return (
+        Initiative.objects.filter(state__in=PUBLIC_STATES)
+        .select_related("unit", "commendation")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def search_public_models(
     *, q: str = "", year: int | None = None, field: str = "", unit_id: int | None = None
 ) -> QuerySet[Initiative]:

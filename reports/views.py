@@ -28,7 +28,7 @@ from core.imports import ImportRejected
 from core.parsing import clean_text, parse_int
 from documents import pdf, word
 from units.models import Unit
-from workflows.models import Field, State
+from workflows.models import Field, ReviewOutcome, State
 
 from . import documents, exports, jobs, selectors, services
 from .charts import bar_chart
@@ -396,9 +396,12 @@ def _public_model(pk: int):
 
 
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _public_model(pk)
+    initiative = selectors.public_page_model(pk)
+    if initiative is None:
+        raise Http404
+    no_longer_effective = initiative.review_outcome == ReviewOutcome.INEFFECTIVE
     form = None
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not no_longer_effective:
         units = selectors.import_units(request.user)
         if units.exists():
             form = ReplicateForm(units=units)
@@ -410,6 +413,7 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "commendation": getattr(initiative, "commendation", None),
             "replicate_form": form,
             "is_commended": initiative.state == State.COMMENDED,
+            "no_longer_effective": no_longer_effective,
         },
     )
 

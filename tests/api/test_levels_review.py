@@ -91,7 +91,19 @@ def test_an_annual_review_over_earlier_models_reaches_the_public_list_and_the_re
     # The public list drops the model no longer effective; its page keeps its history.
     public = Client().get("/cong-khai/").content.decode()
     assert kept.title in public and faded.title not in public
-    assert Client().get(f"/cong-khai/{faded.pk}/").status_code == 404
+    # Its public page (where its certificate's QR code leads) stays, saying why it is off the
+    # list, and offers no replication; a model never recognised has no public page.
+    gone = Client().get(f"/cong-khai/{faded.pk}/")
+    assert gone.status_code == 200
+    assert f"trong lần đánh giá năm {lw.year}, mô hình được đánh giá không còn hiệu quả" in (
+        gone.content.decode()
+    )
+    visitor = Client()
+    visitor.force_login(lw.p_staff)
+    replicate = "Tạo bản dự thảo nhân rộng"
+    assert replicate not in visitor.get(f"/cong-khai/{faded.pk}/").content.decode()
+    assert replicate in visitor.get(f"/cong-khai/{kept.pk}/").content.decode()
+    assert visitor.post(f"/cong-khai/{faded.pk}/nhan-rong/", {}).status_code == 404
     page = Client()
     page.force_login(lw.p_staff)
     detail = page.get(f"/mo-hinh/{faded.pk}/").content.decode()
