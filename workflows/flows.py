@@ -142,7 +142,14 @@ class Step(flow.View):
             return self._pick_owner(activation)
         # One eligible person: the task is theirs at once; several: it waits in their queue.
         candidates = eligible_holders(activation.process, self.role)
-        return candidates[0] if len(candidates) == 1 else None
+        if len(candidates) != 1:
+            return None
+        # Not to whoever sent the registration (or sent it for someone): they may not sign it
+        # off, so it waits in the queue for another holder instead of in their inbox.
+        initiative = activation.process.initiative
+        if candidates[0] in (initiative.submitted_by_id, initiative.submitted_via_id):
+            return None
+        return candidates[0]
 
 
 class CouncilSplitActivation(SplitActivation):

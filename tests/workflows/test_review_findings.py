@@ -242,3 +242,24 @@ def test_the_staff_member_who_submitted_themself_records_no_substitute(world):
     initiative.refresh_from_db()
     assert (initiative.submitted_by_id, initiative.submitted_via_id) == (world.staff.pk, None)
     assert services.perform(initiative.pk, "approve", actor=world.head).state == "screening"
+
+
+def test_a_sole_head_who_sent_it_for_staff_leaves_the_sign_off_in_the_queue(world):
+    """The unit's only head sends the registration for its staff member: the sign-off task
+    went to that head's inbox, where nobody could act on it; it now waits in the heads' queue,
+    and a head added later claims it and signs it off."""
+    from tests.workflows.conftest import draft, person
+    from tests.workflows.test_engine_defects import on_leave
+    from units.models import Role
+    from workflows import services
+    from workflows.models import InitiativeTask
+
+    initiative = draft(world)
+    on_leave(world.staff, world.head)
+    services.perform(initiative.pk, "submit", actor=world.head)
+    task = InitiativeTask.objects.get(process__initiative=initiative, finished__isnull=True)
+    assert task.owner_id is None
+
+    deputy = person("pho_giam_doc", (world.units["dept"], Role.UNIT_HEAD))
+    services.claim_task(task.pk, actor=deputy)
+    assert services.perform(initiative.pk, "approve", actor=deputy).state == "screening"
