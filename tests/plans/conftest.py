@@ -49,6 +49,21 @@ def in_days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
 
 
+def draft_plan(world, *, title: str = "Kế hoạch thử", targets=("dept",), **more):
+    """A committee plan drafted by the reviewer: one ongoing task, to the named units."""
+    from plans import services
+
+    return services.create_plan(
+        actor=world.reviewer,
+        committee=world.units["bdv"],
+        title=title,
+        deadline=in_days(5),
+        tasks=[{"content": "Việc 1", "ongoing": True}],
+        targets=[world.units[name].pk for name in targets],
+        **more,
+    )
+
+
 TASKS = [
     {
         "content": "Quán triệt, triển khai Kế hoạch đến cán bộ, đảng viên",

@@ -12,20 +12,13 @@ from tests.api.conftest import Api
 from tests.workflows.conftest import draft
 from workflows.models import AuditEntry, IdempotencyKey
 
-from .conftest import in_days
+from .conftest import draft_plan
 
 pytestmark = pytest.mark.postgres
 
 
 def _plan(world):
-    return services.create_plan(
-        actor=world.reviewer,
-        committee=world.units["bdv"],
-        title="Kế hoạch thử",
-        deadline=in_days(5),
-        tasks=[{"content": "Việc 1", "ongoing": True}],
-        targets=[world.units["dept"].pk, world.units["dept2"].pk],
-    )
+    return draft_plan(world, targets=("dept", "dept2"))
 
 
 def _entries(subject_type: str, pk: int, action: str) -> int:

@@ -15,7 +15,7 @@ from plans import services
 from plans.models import Filing, Plan, ReportPeriod
 from workflows.models import AuditEntry, Delegation
 
-from .conftest import in_days
+from .conftest import draft_plan, in_days
 
 pytestmark = pytest.mark.postgres
 
@@ -192,14 +192,7 @@ def test_calendar_period_and_a_report_written_on_its_page(world):
 
 
 def test_a_substitute_signs_for_the_head_on_leave_and_the_trail_says_so(world):
-    plan = services.create_plan(
-        actor=world.reviewer,
-        committee=world.units["bdv"],
-        title="Kế hoạch",
-        deadline=in_days(5),
-        tasks=[{"content": "Việc 1", "ongoing": True}],
-        targets=[world.units["dept"].pk],
-    )
+    plan = draft_plan(world, title="Kế hoạch")
     services.perform_plan(plan.pk, "submit", actor=world.reviewer)
     services.perform_plan(plan.pk, "issue", actor=world.leader)
     filing = Filing.objects.get(plan=plan)
@@ -239,14 +232,7 @@ def test_beat_opens_each_period_of_the_calendar_once_on_its_first_day(world):
 
 
 def test_admin_lists_through_the_access_rule_and_acts_through_the_door(world):
-    plan = services.create_plan(
-        actor=world.reviewer,
-        committee=world.units["bdv"],
-        title="Kế hoạch tuyên truyền Quý IV",
-        deadline=in_days(5),
-        tasks=[{"content": "Việc 1", "ongoing": True}],
-        targets=[world.units["dept"].pk],
-    )
+    plan = draft_plan(world, title="Kế hoạch tuyên truyền Quý IV")
     world.leader.is_staff = True
     world.leader.save(update_fields=["is_staff"])
     world.b_leader.is_staff = True

@@ -20,7 +20,7 @@ from tests.api.conftest import Api
 from workflows import audit
 from workflows.models import AuditEntry
 
-from .conftest import TASKS, in_days, staff_and_head
+from .conftest import TASKS, draft_plan, in_days, staff_and_head
 
 pytestmark = pytest.mark.postgres
 
@@ -230,14 +230,7 @@ def test_a_plan_to_twenty_units_15_on_time_3_late_2_returned(pw):
 
 def test_outsiders_get_404_and_delegation_and_separation_of_duties(pw):
     world = pw
-    plan = services.create_plan(
-        actor=world.reviewer,
-        committee=world.units["bdv"],
-        title="Kế hoạch thử",
-        deadline=in_days(5),
-        tasks=[{"content": "Việc 1", "ongoing": True}],
-        targets=[world.units["dept"].pk],
-    )
+    plan = draft_plan(world)
     # A draft is the committee's own: units (and the other province) do not see it.
     assert Api(world.staff).get(f"/plans/{plan.pk}").status_code == 404
     assert Api(world.b_reviewer).get(f"/plans/{plan.pk}").status_code == 404
@@ -288,15 +281,7 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(pw):
     from django.test import override_settings
 
     with override_settings(ATTACHMENT_MAX_BYTES=1024), pytest.raises(InvalidData) as refused:
-        services.create_plan(
-            actor=world.reviewer,
-            committee=world.units["bdv"],
-            title="Kế hoạch",
-            deadline=in_days(5),
-            tasks=[{"content": "Việc 1", "ongoing": True}],
-            targets=[world.units["dept"].pk],
-            attachments=[big],
-        )
+        draft_plan(world, title="Kế hoạch", attachments=[big])
     assert "quá lớn" in refused.value.field_errors["attachments"][0]
 
     # Another province's committee is not the caller's: 404; a unit's staff may not draft: 403.

@@ -13,20 +13,13 @@ from plans import exports, selectors, services
 from plans.models import Filing
 from tests.api.conftest import Api
 
-from .conftest import in_days
+from .conftest import draft_plan, in_days
 
 pytestmark = pytest.mark.postgres
 
 
 def _issued(world):
-    plan = services.create_plan(
-        actor=world.reviewer,
-        committee=world.units["bdv"],
-        title="Kế hoạch thử",
-        deadline=in_days(5),
-        tasks=[{"content": "Việc 1", "ongoing": True}],
-        targets=[world.units["dept"].pk, world.units["dept2"].pk],
-    )
+    plan = draft_plan(world, targets=("dept", "dept2"))
     services.perform_plan(plan.pk, "submit", actor=world.reviewer)
     services.perform_plan(plan.pk, "issue", actor=world.leader)
     return plan
@@ -170,15 +163,7 @@ def test_a_plan_with_a_file_of_the_wrong_type_is_refused_whole(world):
     good = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4", content_type="application/pdf")
     bad = SimpleUploadedFile("ke-hoach.exe", b"MZ\x90\x00", content_type="application/pdf")
     with pytest.raises(InvalidData) as refused:
-        services.create_plan(
-            actor=world.reviewer,
-            committee=world.units["bdv"],
-            title="Kế hoạch có tệp sai loại",
-            deadline=in_days(5),
-            tasks=[{"content": "Việc 1", "ongoing": True}],
-            targets=[world.units["dept"].pk],
-            attachments=[good, bad],
-        )
+        draft_plan(world, title="Kế hoạch có tệp sai loại", attachments=[good, bad])
     assert "ke-hoach.exe" in refused.value.field_errors["attachments"][0]
     assert "không được chấp nhận" in refused.value.field_errors["attachments"][0]
     after = (Plan.objects.count(), PlanTask.objects.count(), PlanAttachment.objects.count())
@@ -194,14 +179,7 @@ def test_the_leaders_substitute_issues_a_plan_in_the_leaders_name(world):
     from units.models import Role
     from workflows.models import AuditEntry
 
-    plan = services.create_plan(
-        actor=world.reviewer,
-        committee=world.units["bdv"],
-        title="Kế hoạch ban hành thay",
-        deadline=in_days(5),
-        tasks=[{"content": "Việc 1", "ongoing": True}],
-        targets=[world.units["dept"].pk],
-    )
+    plan = draft_plan(world, title="Kế hoạch ban hành thay")
     services.perform_plan(plan.pk, "submit", actor=world.reviewer)
     for_reviewer = person("thay_chuyen_vien", (world.units["office"], Role.UNIT_STAFF))
     on_leave(world.reviewer, for_reviewer)
