@@ -22,7 +22,18 @@ class WorkflowsConfig(AppConfig):
         if builder not in demo.DEMO_BUILDERS:
             demo.DEMO_BUILDERS.append(builder)
 
+        post_migrate.connect(_ensure_audit_partitions, sender=self)
         post_migrate.connect(_grant_app_role, sender=self)
+
+
+def _ensure_audit_partitions(sender, using, **kwargs) -> None:
+    """After every migrate (run as the owner), the audit trail has its partitions for the
+    years to come (workflows.partitions)."""
+    from django.db import connections
+
+    from . import partitions
+
+    partitions.ensure(connections[using])
 
 
 def _grant_app_role(sender, using, **kwargs) -> None:

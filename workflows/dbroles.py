@@ -96,4 +96,12 @@ def grant(connection, role: str, *, password: str | None = None) -> list[str]:
             f"GRANT SELECT ON django_migrations TO {q(role)}",
         ):
             execute(cursor, sql)
+        # The audit trail's partitions (decision 0015): reached through the table only.
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = to_regclass(%s) ORDER BY c.relname",
+            [AUDIT_TABLE],
+        )
+        for (partition,) in cursor.fetchall():
+            execute(cursor, f"REVOKE ALL ON {q(partition)} FROM {q(role)}")
     return run

@@ -128,6 +128,17 @@ def test_the_restricted_role_appends_but_cannot_rewrite_the_trail(app_role):
             ("UPDATE workflows_audithead SET legacy_seq = 0", "permission denied"),
             ("ALTER TABLE workflows_auditentry OWNER TO CURRENT_USER", "must be owner"),
             ("CREATE TABLE workflows_sneaky (id int)", "permission denied"),
+            # The year partitions (decision 0015) are reached through the table only.
+            *(
+                (f"{verb} workflows_auditentry_y{timezone.localdate().year}{rest}", "permission")
+                for verb, rest in (
+                    ("UPDATE", " SET comment = 'sửa lén'"),
+                    ("DELETE FROM", ""),
+                    ("TRUNCATE", ""),
+                    ("SELECT * FROM", ""),
+                )
+            ),
+            ("TRUNCATE workflows_auditentry_ydefault", "permission denied"),
         ):
             refused(sql, match)
         assert AuditEntry.objects.count() == count
