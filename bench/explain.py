@@ -12,6 +12,7 @@ usage:
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 import sys
 
@@ -81,6 +82,24 @@ def main(argv: list[str]) -> None:
     plan("initiatives in a reviewer's scope", selectors.visible_initiatives(reviewer))
     plan("… their count", selectors.visible_initiatives(reviewer), count=True)
     plan("audit search of an auditor", selectors.audit_search(auditor))
+    # The audit trail is partitioned by year (decision 0015): a search bounded by dates reads
+    # only its years' partitions; a timeline reads one index per partition.
+    last_year = datetime.date(year - 1, 1, 1)
+    plan(
+        "audit search of an auditor, last year",
+        selectors.audit_search(
+            auditor, date_from=last_year, date_to=datetime.date(year - 1, 12, 31)
+        ),
+    )
+    plan(
+        "audit search of an auditor, one month of last year",
+        selectors.audit_search(
+            auditor, date_from=last_year.replace(month=3), date_to=datetime.date(year - 1, 3, 31)
+        ),
+    )
+    older = selectors.visible_initiatives(auditor).filter(year=year - 3).order_by("pk").first()
+    if older is not None:
+        plan("timeline of a model three years old", selectors.timeline(older), limit=200)
     plan("public list", search_public_models(), limit=20)
     campaign = Campaign.objects.filter(committee__code=committee_code, year=year).first()
     if campaign:

@@ -134,10 +134,22 @@ def prepare(
     return work
 
 
+# Every client of a run connects first, then all start together: the figure is the clients'
+# steady state, not one client's connection set-up or a late fork (set before each pool).
+_START: mp.synchronize.Barrier | None = None
+
+
+def _start_together() -> float:
+    if _START is not None:
+        _START.wait(timeout=60)
+    return time.perf_counter()
+
+
 def door_client(args) -> tuple[float, float, list[float]]:
     head, ids = args
     laps = []
-    start = time.perf_counter()
+    connection.ensure_connection()
+    start = _start_together()
     for pk in ids:
         t = time.perf_counter()
         services.perform(pk, "approve", actor=head)
@@ -152,7 +164,7 @@ def floor_client(args) -> tuple[float, float, list[float]]:
     laps = []
     states = ["a", "b"]
     with psycopg.connect(dsn) as c:
-        start = time.perf_counter()
+        start = _start_together()
         for i in range(count):
             iid = (offset + i) % items + 1
             t = time.perf_counter()
@@ -173,8 +185,11 @@ def floor_client(args) -> tuple[float, float, list[float]]:
 
 
 def run_pool(func, jobs) -> tuple[float, list[float]]:
+    global _START
     connections.close_all()  # forked children open their own connections
-    with mp.get_context("fork").Pool(len(jobs)) as pool:
+    context = mp.get_context("fork")
+    _START = context.Barrier(len(jobs))  # inherited by the forked clients
+    with context.Pool(len(jobs)) as pool:
         spans = pool.map(func, jobs)
     total = sum(len(laps) for _, _, laps in spans)
     wall = max(e for _, e, _ in spans) - min(s for s, _, _ in spans)
@@ -254,6 +269,14 @@ def main(argv: list[str]) -> None:
             f"{pct(f_laps, 50):.2f} / {pct(f_laps, 95):.2f}"
         )
     print("target: door/floor >= 0.333")
+    # Issue #18: a transition in one province unaffected by load in another.
+    print("\n2 clients / 1 client (medians; clients in two committees unless --same-committee)")
+    for kind in ("door", "floor"):
+        one, two = (statistics.median(r for r, _ in results[(kind, c)]) for c in (1, 2))
+        print(f"{kind}: {two / one:.2f}x" + ("  (target >= 1.8)" if kind == "door" else ""))
+    if args.peer and results.get(("peer", 1)) and results.get(("peer", 2)):
+        one, two = (statistics.median(results[("peer", c)]) for c in (1, 2))
+        print(f"peer: {two / one:.2f}x")
 
     if args.peer:
         print(

@@ -7,7 +7,8 @@ it (200 serve me, 503 don't), the JSON body says why.
   applied (503 otherwise). The rest is reported but does not take the instance out of the
   pool, because every instance shares it and notifications survive it (the outbox): Redis
   unreachable, an outbox backlog older than READY_OUTBOX_LAG_WARN_SECONDS, the last audit
-  check failed or older than READY_AUDIT_CHECK_MAX_AGE_HOURS. Those set "status": "degraded".
+  check failed or older than READY_AUDIT_CHECK_MAX_AGE_HOURS, next year without its audit
+  partition or entries in the default one (decision 0015). Those set "status": "degraded".
 """
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ def _audit() -> dict:
     }
 
 
+def _audit_partitions() -> dict:
+    """Next year has its partition and the default one is empty (workflows.partitions)."""
+    from workflows import partitions
+
+    if not partitions.is_partitioned(connection):
+        return {"status": "ok", "detail": "not partitioned (SQLite)"}
+    parts = partitions.listing(connection)
+    through = max((p.year for p in parts if p.year is not None), default=None)
+    stray = sum(p.rows for p in parts if p.year is None)
+    ready = through is not None and through > timezone.localdate().year and not stray
+    return {"status": "ok" if ready else "warn", "through": through, "default_entries": stray}
+
+
 def readiness() -> tuple[int, dict]:
     started = time.perf_counter()
     checks: dict[str, dict] = {}
@@ -83,6 +97,7 @@ def readiness() -> tuple[int, dict]:
         checks["migrations"] = _migrations()
         checks["outbox"] = _outbox()
         checks["audit"] = _audit()
+        checks["audit_partitions"] = _audit_partitions()
     except DatabaseError as exc:
         checks["database"] = {"status": "fail", "detail": type(exc).__name__}
     checks["redis"] = _redis()

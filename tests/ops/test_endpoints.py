@@ -9,6 +9,7 @@ import logging
 import re
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Outbox
@@ -69,6 +70,34 @@ def test_readiness_reports_each_check_and_is_ready(world, client, settings):
     assert checks["audit"]["ok"] is True
     assert checks["outbox"]["status"] == "ok"
     assert set(checks["outbox"]) == {"status", "backlog", "oldest_age_seconds", "failed"}
+    assert checks["audit_partitions"]["status"] == "ok"
+
+
+def test_readiness_warns_of_an_audit_entry_in_the_default_partition(
+    world, client, settings, on_postgres
+):
+    """An entry whose year has no partition is kept (decision 0015) and /readyz says so."""
+    from unittest import mock
+
+    from workflows import audit, partitions
+
+    settings.CELERY_BROKER_URL = ""
+    AuditCheck.objects.create(ok=True, checked=3, verified_up_to=3)
+    year = timezone.localdate().year
+    assert client.get("/readyz").json()["checks"]["audit_partitions"] == {
+        "status": "ok",
+        "through": year + partitions.YEARS_AHEAD,
+        "default_entries": 0,
+    }
+    far = datetime.datetime(year + partitions.YEARS_AHEAD + 1, 2, 1, tzinfo=datetime.UTC)
+    with mock.patch("workflows.audit.timezone.now", return_value=far), transaction.atomic():
+        audit.append(actor_id=None, action="probe")
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["checks"]["audit_partitions"]["status"] == "warn"
+    assert body["checks"]["audit_partitions"]["default_entries"] == 1
 
 
 def test_readiness_is_degraded_not_down_for_an_old_backlog_a_stale_audit_check_and_no_redis(
