@@ -19,6 +19,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 TABLE = "workflows_auditentry"
@@ -122,7 +123,7 @@ def ensure(connection, *, through: int | None = None) -> tuple[list[str], list[i
     """Create the missing year partitions from the earliest one to `through` (default: this
     year + YEARS_AHEAD). Returns the partitions created and the years left out because the
     default partition holds entries of theirs (creating the year would have to move them,
-    which the append-only triggers refuse: an operator moves them, see docs/operations.md)."""
+    which the append-only triggers refuse: `move_strays` does it)."""
     if not is_partitioned(connection):
         return [], []
     if through is None:
@@ -146,3 +147,31 @@ def ensure(connection, *, through: int | None = None) -> tuple[list[str], list[i
                 continue
             created.append(create_year(cursor, year))
     return created, blocked
+
+
+def move_strays(connection) -> dict[int, int]:
+    """Give the years the default partition holds entries of their partitions, and move those
+    entries there, unchanged (so they verify as before): the default partition is detached and
+    set aside, the years and a new default partition are made, its rows are copied back through
+    the table, then the old one is dropped. One transaction, the table locked (appends wait).
+    Returns the entries moved by year."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Deferred foreign-key checks of the entries are run now: the table set aside can then
+        # be dropped in this transaction.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
+        years = stray(connection)
+        if not years:
+            return {}
+        aside = f"{DEFAULT}_moved"
+        cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {DEFAULT}")
+        cursor.execute(f"ALTER TABLE {DEFAULT} RENAME TO {aside}")
+        cursor.execute(f"ALTER TRIGGER {DEFAULT}_no_truncate ON {aside} RENAME TO {aside}_nt")
+        for year in years:
+            create_year(cursor, year)
+        create_default(cursor)
+        cursor.execute(f"INSERT INTO {TABLE} SELECT * FROM {aside}")  # noqa: S608
+        if cursor.rowcount != sum(years.values()):
+            raise RuntimeError("the entries set aside were not all moved")
+        cursor.execute(f"DROP TABLE {aside}")
+    return years

@@ -105,6 +105,22 @@ def test_an_entry_of_a_year_without_partition_is_kept_and_reported(db, capsys):
     assert f"holds 1 entries ({far}: 1)" in capsys.readouterr().err
     assert audit.verify().ok
 
+    # An operator moves it to its year's partition, unchanged.
+    before = AuditEntry.objects.values_list("id", "seq", "at", "hash").get(pk=appended.id)
+    call_command("audit_partitions", "--move-strays")
+    assert f"moved 1 entries of {far}" in capsys.readouterr().out
+    assert partition_of(appended.id) == partitions.partition_name(far)
+    assert AuditEntry.objects.values_list("id", "seq", "at", "hash").get(pk=appended.id) == before
+    assert partitions.stray(connection) == {}
+    assert audit.verify().ok
+    with (  # the new default partition refuses TRUNCATE too
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {partitions.DEFAULT}")
+
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_copies_every_entry_unchanged_both_ways(world, request):

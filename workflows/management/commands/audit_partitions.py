@@ -13,14 +13,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--through", type=int, help="the last year to have a partition")
+        parser.add_argument(
+            "--move-strays",
+            action="store_true",
+            help="give the years the default partition holds their partitions and move their "
+            "entries there, unchanged (locks the audit trail meanwhile)",
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, through=None, database=DEFAULT_DB_ALIAS, **options):
+    def handle(
+        self, *args, through=None, move_strays=False, database=DEFAULT_DB_ALIAS, **options
+    ):
         connection = connections[database]
         if not partitions.is_partitioned(connection):
             raise CommandError(
                 "The audit trail is not partitioned here (SQLite, or migration 0023 not applied)."
             )
+        if move_strays:
+            for year, count in partitions.move_strays(connection).items():
+                self.stdout.write(f"moved {count} entries of {year} to their partition")
         created, _blocked = partitions.ensure(connection, through=through)
         for name in created:
             self.stdout.write(f"created {name}")
@@ -32,7 +43,7 @@ class Command(BaseCommand):
             years = ", ".join(f"{year}: {count}" for year, count in stray.items())
             self.stderr.write(
                 f"The default partition holds {sum(stray.values())} entries ({years}): those "
-                "years get no partition until an operator moves them (docs/operations.md, "
-                "'Audit partitions')."
+                "years get no partition until they are moved: run it again with --move-strays "
+                "(it locks the audit trail while it moves them)."
             )
             raise SystemExit(1)
