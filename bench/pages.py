@@ -36,6 +36,10 @@ from django.db.models import Case, When  # noqa: E402
 
 from workflows.models import Initiative  # noqa: E402
 
+# The audit trail is partitioned by year (decision 0015): a search bounded by dates.
+_last = time.localtime().tm_year - 1
+LAST_YEAR = f"/nhat-ky/?date_from={_last}-01-01&date_to={_last}-12-31"
+
 
 def province_pages(p: str) -> list[tuple[str, str | None, str]]:
     """(label, login, path) for province `p` ("p01"): the busiest people's pages."""
@@ -48,6 +52,7 @@ def province_pages(p: str) -> list[tuple[str, str | None, str]]:
         ("unit dashboard (unit staff)", f"{p}-d01.staff0", "/don-vi/"),
         ("initiatives in scope (reviewer)", f"{p}.reviewer0", "/mo-hinh/"),
         ("audit search (auditor)", f"{p}.auditor", "/nhat-ky/"),
+        ("audit search, last year (auditor)", f"{p}.auditor", LAST_YEAR),
         ("one initiative (reviewer)", f"{p}.reviewer0", "/mo-hinh/{initiative}/"),
         ("public list (anonymous)", None, "/cong-khai/"),
     ]
