@@ -3,6 +3,7 @@ the shared one on 6379) and a Celery worker with embedded beat on the pytest dat
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -125,7 +126,15 @@ class Worker:
             args += ["-B", "--scheduler", "celery.beat:PersistentScheduler"]
             args += ["--schedule", str(self.log_path.with_suffix(".beat"))]
         log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's life
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log)
+        # Its own process group: `-B` forks the beat as a child, which a kill of the worker
+        # alone would leave running (orphaned) after the test; systemd kills the whole group.
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
+
+    def _signal_group(self, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, sig)
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -133,7 +142,7 @@ class Worker:
     def kill(self) -> None:
         """SIGKILL: no goodbye, no ack, whatever it was doing is cut off."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self._signal_group(signal.SIGKILL)
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
@@ -143,6 +152,8 @@ class Worker:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if self.proc:
+            self._signal_group(signal.SIGKILL)  # whatever of the group is left (the beat)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
