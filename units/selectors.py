@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from functools import reduce
 from operator import or_
@@ -11,6 +10,8 @@ from operator import or_
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 
 from core import sql
 
@@ -98,11 +99,14 @@ def covered_q(committee: Unit) -> Q:
     excluded = sorted(
         {c.covered_path for c in nested.only("path", "depth") if c.covered_path != base}
     )
-    if excluded:
-        # One alternation, not one NOT LIKE per nested committee: a province has about a
-        # hundred communes, and a hundred lookups cost ~10 ms to build and compile each time.
-        alternatives = "|".join(re.escape(prefix) for prefix in excluded)
-        q &= ~Q(path__regex=f"^({alternatives})")
+    # One IN list per prefix length, not one NOT LIKE per nested committee: a province has
+    # about a hundred communes; a hundred lookups cost ~10 ms to build and compile on every
+    # page, and PostgreSQL checks a constant IN list with a hash.
+    by_length: dict[int, list[str]] = {}
+    for prefix in excluded:
+        by_length.setdefault(len(prefix), []).append(prefix)
+    for length, prefixes in sorted(by_length.items()):
+        q &= ~Q(In(Substr("path", 1, length), prefixes))
     return q
 
 
