@@ -4,7 +4,7 @@ import sys
 
 # Commands that need the tables' owner: with MIGRATE_DATABASE_URL set (the service itself
 # connecting as a restricted role, see workflows/dbroles.py), they run as that owner.
-OWNER_COMMANDS = {"migrate", "grant_app_role"}
+OWNER_COMMANDS = {"migrate", "grant_app_role", "audit_partitions"}
 
 
 def main() -> None:

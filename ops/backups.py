@@ -83,8 +83,11 @@ def _sha256(path: Path) -> str:
 
 def _tables() -> list[str]:
     with connection.cursor() as cursor:
+        # A partitioned table's rows are counted once, through it, not again per partition.
         cursor.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            "SELECT t.tablename FROM pg_tables t JOIN pg_class c ON c.oid = "
+            "format('%I.%I', t.schemaname, t.tablename)::regclass "
+            "WHERE t.schemaname = 'public' AND NOT c.relispartition ORDER BY t.tablename"
         )
         return [row[0] for row in cursor.fetchall()]
 

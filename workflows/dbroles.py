@@ -104,4 +104,6 @@ def grant(connection, role: str, *, password: str | None = None) -> list[str]:
         )
         for (partition,) in cursor.fetchall():
             execute(cursor, f"REVOKE ALL ON {q(partition)} FROM {q(role)}")
+            if partition.endswith("_ydefault"):  # /readyz counts what it holds
+                execute(cursor, f"GRANT SELECT ON {q(partition)} TO {q(role)}")
     return run

@@ -90,17 +90,32 @@ def stray(connection) -> dict[int, int]:
 
 def _protect(cursor, name: str) -> None:
     """A partition refuses TRUNCATE on its own (the parent's statement trigger does not fire
-    for a partition named directly); row triggers are cloned from the parent by PostgreSQL."""
+    for a partition named directly); row triggers are cloned from the parent by PostgreSQL.
+    Nobody but its owner holds a privilege on it: the schema's default privileges would give
+    the service's role UPDATE and DELETE on the new table (whether APP_DATABASE_ROLE is set
+    where this runs or not); the entries are reached through the table."""
     cursor.execute(
         f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {name} "
         "FOR EACH STATEMENT EXECUTE FUNCTION workflows_audit_refuse_truncate()"
     )
+    cursor.execute(
+        "SELECT DISTINCT grantee FROM information_schema.role_table_grants "
+        "WHERE table_name = %s AND grantee <> current_user",
+        [name],
+    )
+    for (grantee,) in cursor.fetchall():
+        cursor.execute(f'REVOKE ALL ON {name} FROM "{grantee}"')
+    if name == DEFAULT:
+        grant_default_read(cursor)
+
+
+def grant_default_read(cursor) -> None:
+    """The service's role may read the default partition (only): /readyz counts what it holds.
+    Reading entries is allowed through the table anyway."""
     role = getattr(settings, "APP_DATABASE_ROLE", "")
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
     if role and cursor.fetchone():
-        # Default privileges would give the service's role UPDATE and DELETE on the new table:
-        # it reaches the entries through the parent only.
-        cursor.execute(f'REVOKE ALL ON {name} FROM "{role}"')
+        cursor.execute(f'GRANT SELECT ON {DEFAULT} TO "{role}"')
 
 
 def create_default(cursor) -> None:
@@ -109,6 +124,8 @@ def create_default(cursor) -> None:
 
 
 def create_year(cursor, year: int) -> str:
+    """Run inside a transaction (ensure() and the migration do): the partition, its trigger
+    and its privileges are made together or not at all."""
     name = partition_name(year)
     start, end = year_bounds(year)
     cursor.execute(
@@ -145,7 +162,8 @@ def ensure(connection, *, through: int | None = None) -> tuple[list[str], list[i
             if cursor.fetchone()[0]:
                 blocked.append(year)
                 continue
-            created.append(create_year(cursor, year))
+            with transaction.atomic(using=connection.alias):
+                created.append(create_year(cursor, year))
     return created, blocked
 
 

@@ -28,7 +28,9 @@ def counts(dsn: str) -> dict[str, int]:
         tables = [
             r[0]
             for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+                # Partitions are counted through their table (the audit trail's years).
+                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                "AND relkind IN ('r', 'p') AND NOT relispartition ORDER BY 1"
             )
         ]
         return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
@@ -78,6 +80,7 @@ def test_a_backup_restores_into_a_new_database_and_folder_with_everything_in_it(
     took_backup = time.monotonic() - started
     manifest = backups.json.loads((made / backups.MANIFEST).read_text())
     assert manifest["tables"] == source
+    assert not any(name.startswith("workflows_auditentry_y") for name in source)
     assert manifest["media_files"] == 3 and manifest["files_missing_at_backup"] == []
 
     media = tmp_path / "restored-media"

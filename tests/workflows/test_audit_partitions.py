@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from ops import health
 from workflows import audit, partitions, services
 from workflows.models import AuditEntry, State
 
 from .conftest import advance, draft
+from .test_audit_tamper import app_role, connected_as, refused  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("on_postgres")
 
@@ -166,3 +168,33 @@ def test_the_migration_copies_every_entry_unchanged_both_ways(world, request):
 
     MigrationExecutor(connection).migrate([before])
     assert relkind() == "r" and rows()[: len(written)] == written and audit.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_restricted_role_is_ready_and_gets_nothing_on_a_new_partition(app_role, settings):  # noqa: F811
+    """/readyz reads the default partition as the service's role (503 before: permission
+    denied); a partition made later, wherever APP_DATABASE_ROLE is unset, still gives that
+    role nothing (the schema's default privileges would give it UPDATE and DELETE)."""
+    settings.CELERY_BROKER_URL = ""
+    settings.APP_DATABASE_ROLE = ""
+    far = timezone.localdate().year + partitions.YEARS_AHEAD + 1
+    created, _ = partitions.ensure(connection, through=far)
+    assert created == [partitions.partition_name(far)]
+    try:
+        with connected_as(app_role):
+            code, body = health.readiness()
+            assert code == 200, body
+            assert body["checks"]["audit_partitions"] == {
+                "status": "ok",
+                "through": far,
+                "default_entries": 0,
+            }
+            for sql in (
+                f"SELECT * FROM {created[0]}",
+                f"INSERT INTO {created[0]} (seq) VALUES (1)",
+                f"UPDATE {created[0]} SET comment = ''",
+            ):
+                refused(sql, "permission denied")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {created[0]}")

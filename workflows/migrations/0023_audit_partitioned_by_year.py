@@ -7,7 +7,8 @@ and a default one), the rows are copied over (`INSERT … SELECT`: no entry is c
 hash still verifies), then the same indexes, constraints and triggers are made again under
 their own names, unique ones with the partition key `at` added, and the old table is dropped.
 The id's identity becomes a sequence owned by the column (PostgreSQL 15 has no identity on a
-partitioned table). Reversing it rebuilds a plain table the same way.
+partitioned table). Reversing it rebuilds a plain table the same way, its id also from
+that sequence (not an identity column again: the same values, one less Django default).
 
 It copies every entry: on a national dataset (6.1 million entries) it took the time given in
 docs/operations.md, during which the service must be stopped (the table is locked). SQLite
