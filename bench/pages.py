@@ -55,6 +55,9 @@ def province_pages(p: str) -> list[tuple[str, str | None, str]]:
         ("audit search, last year (auditor)", f"{p}.auditor", LAST_YEAR),
         ("one initiative (reviewer)", f"{p}.reviewer0", "/mo-hinh/{initiative}/"),
         ("public list (anonymous)", None, "/cong-khai/"),
+        # What an orchestrator and Prometheus call (from 127.0.0.1, allowed to scrape).
+        ("readiness /readyz", None, "/readyz"),
+        ("metrics /metrics", None, "/metrics"),
     ]
 
 
