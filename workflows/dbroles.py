@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from . import partitions
+
 ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 AUDIT_TABLE = "workflows_auditentry"
 HEAD_TABLE = "workflows_audithead"
@@ -104,6 +106,6 @@ def grant(connection, role: str, *, password: str | None = None) -> list[str]:
         )
         for (partition,) in cursor.fetchall():
             execute(cursor, f"REVOKE ALL ON {q(partition)} FROM {q(role)}")
-            if partition.endswith("_ydefault"):  # /readyz counts what it holds
-                execute(cursor, f"GRANT SELECT ON {q(partition)} TO {q(role)}")
+            if partition == partitions.DEFAULT:
+                execute(cursor, partitions.grant_default_read(role))
     return run

@@ -105,17 +105,17 @@ def _protect(cursor, name: str) -> None:
     )
     for (grantee,) in cursor.fetchall():
         cursor.execute(f'REVOKE ALL ON {name} FROM "{grantee}"')
-    if name == DEFAULT:
-        grant_default_read(cursor)
+    role = getattr(settings, "APP_DATABASE_ROLE", "")
+    if name == DEFAULT and role:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone():
+            cursor.execute(grant_default_read(role))
 
 
-def grant_default_read(cursor) -> None:
+def grant_default_read(role: str) -> str:
     """The service's role may read the default partition (only): /readyz counts what it holds.
     Reading entries is allowed through the table anyway."""
-    role = getattr(settings, "APP_DATABASE_ROLE", "")
-    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-    if role and cursor.fetchone():
-        cursor.execute(f'GRANT SELECT ON {DEFAULT} TO "{role}"')
+    return f'GRANT SELECT ON {DEFAULT} TO "{role}"'
 
 
 def create_default(cursor) -> None:
@@ -148,18 +148,14 @@ def ensure(connection, *, through: int | None = None) -> tuple[list[str], list[i
     parts = listing(connection)
     years = {p.year for p in parts if p.year is not None}
     first = min(years, default=timezone.localdate().year)
+    held = stray(connection)
     created: list[str] = []
     blocked: list[int] = []
     with connection.cursor() as cursor:
         for year in range(first, through + 1):
             if year in years:
                 continue
-            start, end = year_bounds(year)
-            cursor.execute(
-                f"SELECT EXISTS (SELECT 1 FROM {DEFAULT} WHERE at >= %s AND at < %s)",  # noqa: S608
-                [start, end],
-            )
-            if cursor.fetchone()[0]:
+            if year in held:
                 blocked.append(year)
                 continue
             with transaction.atomic(using=connection.alias):
