@@ -366,7 +366,6 @@ def verify(
     *,
     batch: int = 2000,
     since_checkpoint: bool = False,
-    committee_id: int | None = None,
     chain: str | None = None,
 ) -> Verification:
     """Walk each chain in order (or only `chain`: "global" or a committee's id) and compare it
@@ -385,8 +384,6 @@ def verify(
 
     `since_checkpoint` walks each chain only from its furthest checkpoint on (its entry must
     still have its hash): the cheap check the beat job runs between full walks."""
-    if committee_id is not None:
-        chain = chain_name(committee_id)
     try:
         # Read before the walk starts, so no checkpoint is newer than what the walk sees.
         known = checkpoints.read()

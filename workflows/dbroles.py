@@ -99,13 +99,8 @@ def grant(connection, role: str, *, password: str | None = None) -> list[str]:
         ):
             execute(cursor, sql)
         # The audit trail's partitions (decision 0015): reached through the table only.
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = to_regclass(%s) ORDER BY c.relname",
-            [AUDIT_TABLE],
-        )
-        for (partition,) in cursor.fetchall():
-            execute(cursor, f"REVOKE ALL ON {q(partition)} FROM {q(role)}")
-            if partition == partitions.DEFAULT:
+        for part in partitions.listing(connection):
+            execute(cursor, f"REVOKE ALL ON {q(part.name)} FROM {q(role)}")
+            if part.name == partitions.DEFAULT:
                 execute(cursor, partitions.grant_default_read(role))
     return run

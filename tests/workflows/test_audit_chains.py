@@ -188,7 +188,7 @@ def test_a_chain_moved_to_another_committee_is_found(world):
 
 def test_an_entry_moved_into_another_chain_is_found(world):
     a = advance(world, draft(world), State.UNIT_REVIEW)
-    b = draft_b(world)
+    draft_b(world)  # B's chain, with an entry of its own
     head_a, head_b = head_of(world.units["bdv"]), head_of(world.units["bdv2"])
     moved = AuditEntry.objects.get(initiative=a, action="submit")  # A's last entry
     # Appended to B's chain, linked onto B's last entry, B's head moved onto it; A's head
@@ -213,8 +213,7 @@ def test_an_entry_moved_into_another_chain_is_found(world):
         )
     result = audit.verify(chain=str(world.units["bdv2"].pk))
     assert not result.ok and result.problem == "content" and result.broken_seq == head_b.seq + 1
-    assert b.pk  # B's own entries before it still hold
-    assert result.last_good_seq == head_b.seq
+    assert result.last_good_seq == head_b.seq  # B's own entries before it still hold
 
 
 def test_a_checkpoint_lists_every_chains_head_and_catches_one_chain_rolled_back(world):

@@ -99,11 +99,9 @@ def _lost_prepared(exc: DatabaseError) -> bool:
 
 
 def is_lock_conflict(exc: DatabaseError) -> bool:
-    cause = exc.__cause__
-    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
     # 55P03 lock_not_available (NOWAIT), 40001 serialization failure, 40P01 deadlock; SQLite
     # says "database is locked".
-    return sqlstate in {"55P03", "40001", "40P01"} or "database is locked" in str(exc)
+    return _sqlstate(exc) in {"55P03", "40001", "40P01"} or "database is locked" in str(exc)
 
 
 def _perform(kind, subject_id, action, actor, comment, meta, data, commits=False):
