@@ -260,7 +260,7 @@ class Appended:
 
 def append(
     *,
-    committee_id: int | None = None,
+    committee_id: int | None,
     initiative_id: int | None = None,
     actor_id: int | None,
     action: str,
@@ -279,7 +279,8 @@ def append(
     commit: bool = False,
 ) -> Appended:
     """Append one entry to the chain of `committee_id` (the committee whose scope the subject
-    belongs to; None: the global chain); call it last in the transaction that made the change.
+    belongs to; None, said on purpose: the global chain); call it last in the transaction that
+    made the change.
 
     `along`: statements of the change whose rows can wait, sent in the round trip that locks
     the head (the door's outbox rows). `commit`: the entry's statement also commits the

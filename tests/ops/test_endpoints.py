@@ -91,7 +91,7 @@ def test_readiness_warns_of_an_audit_entry_in_the_default_partition(
     }
     far = datetime.datetime(year + partitions.YEARS_AHEAD + 1, 2, 1, tzinfo=datetime.UTC)
     with mock.patch("workflows.audit.timezone.now", return_value=far), transaction.atomic():
-        audit.append(actor_id=None, action="probe")
+        audit.append(committee_id=None, actor_id=None, action="probe")
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()

@@ -55,7 +55,7 @@ def test_each_committee_appends_to_its_own_chain(world):
     assert len({e.seq for e in in_a + in_b}) == len(in_a) + len(in_b)
     # An entry with no committee goes to the global chain.
     with transaction.atomic():
-        done = audit.append(actor_id=None, action="probe")
+        done = audit.append(committee_id=None, actor_id=None, action="probe")
     assert AuditEntry.objects.get(pk=done.id).chain.committee_id is None
     result = audit.verify()
     assert result.ok and set(result.chains) == {
@@ -344,7 +344,7 @@ def test_the_migration_keeps_the_one_chain_as_the_global_chain_without_rehashing
     assert result.ok and result.checked == 3 and set(result.chains) == {"global"}
     world = build_world()  # new entries: each committee's chain, and seq goes on after 3
     with transaction.atomic():
-        audit.append(actor_id=None, action="probe")
+        audit.append(committee_id=None, actor_id=None, action="probe")
     result = audit.verify()
     assert result.ok and result.chains["global"].last_good_seq == 4
     assert AuditEntry.objects.filter(chain__committee=world.units["bdv"]).get().seq > 3

@@ -96,7 +96,7 @@ def test_an_entry_of_a_year_without_partition_is_kept_and_reported(db, capsys):
     far = timezone.localdate().year + partitions.YEARS_AHEAD + 2
     at = datetime.datetime(far, 3, 1, tzinfo=datetime.UTC)
     with mock.patch("workflows.audit.timezone.now", return_value=at), transaction.atomic():
-        appended = audit.append(actor_id=None, action="probe")
+        appended = audit.append(committee_id=None, actor_id=None, action="probe")
     assert partition_of(appended.id) == partitions.DEFAULT
     created, blocked = partitions.ensure(connection, through=far + 1)
     assert blocked == [far]

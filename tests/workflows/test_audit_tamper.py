@@ -40,7 +40,7 @@ def test_postgres_refuses_truncate_of_the_audit_trail(world, on_postgres):
 @pytest.mark.django_db(transaction=True)
 def test_a_superuser_flush_still_empties_the_database_for_tests(on_postgres):
     with transaction.atomic():
-        audit.append(actor_id=None, action="probe")
+        audit.append(committee_id=None, actor_id=None, action="probe")
     call_command("flush", verbosity=0, interactive=False)
     assert not AuditEntry.objects.exists()
 

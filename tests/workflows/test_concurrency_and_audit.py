@@ -134,7 +134,7 @@ def test_concurrent_appends_keep_one_chain(on_postgres):
         barrier.wait()
         for i in range(10):
             with transaction.atomic():
-                audit.append(initiative_id=None, actor_id=None, action="probe", comment=f"{n}-{i}")
+                audit.append(committee_id=None, actor_id=None, action="probe", comment=f"{n}-{i}")
         connections.close_all()
 
     threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
