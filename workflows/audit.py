@@ -37,7 +37,7 @@ from .models import AuditCheck, AuditEntry, AuditHead
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
-GLOBAL = "global"  # the name of the chain of entries that belong to no committee
+GLOBAL = checkpoints.GLOBAL  # the chain of entries that belong to no committee
 SEQUENCE = "workflows_audit_seq"  # `seq`, the order across chains (migration 0017)
 
 

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+GLOBAL = "global"  # the name of the chain of entries that belong to no committee
+
 logger = logging.getLogger(__name__)
 
 
@@ -145,8 +147,8 @@ def read() -> list[Checkpoint]:
                     }
                     chains: dict = {"heads": heads}
                 else:
-                    heads = {"global": (int(record["seq"]), str(record["hash"]))}
-                    chains = {"seq": heads["global"][0], "hash": heads["global"][1]}
+                    heads = {GLOBAL: (int(record["seq"]), str(record["hash"]))}
+                    chains = {"seq": heads[GLOBAL][0], "hash": heads[GLOBAL][1]}
                 signature = str(record["sig"])
                 at = datetime.datetime.strptime(fields["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
             except (ValueError, KeyError, TypeError) as exc:
