@@ -49,7 +49,7 @@ def enqueue(
     transaction, plus one per active webhook of the committee named in the payload; after
     commit a Celery task delivers them (the periodic sweep catches any the broker missed)."""
     by_recipient = _by_recipient(messages)
-    committee_id = payload.get("committee_id") if subject_type == "initiative" else None
+    committee_id = _webhook_committee(subject_type, payload)
     if connection.vendor == "postgresql":
         ids = _insert_rows(event, subject_type, subject_id, payload, committee_id, by_recipient)
     else:
@@ -80,13 +80,18 @@ def enqueue_deferred(
         )
         return None
     by_recipient = _by_recipient(messages)
-    committee_id = payload.get("committee_id") if subject_type == "initiative" else None
+    committee_id = _webhook_committee(subject_type, payload)
     params = _insert_params(event, subject_type, subject_id, payload, committee_id, by_recipient)
     if params is None:
         return None
     return sql.Deferred(
         _INSERT, params, lambda rows: _dispatch_after_commit([row[0] for row in rows])
     )
+
+
+def _webhook_committee(subject_type: str, payload: dict) -> int | None:
+    """Whose webhooks hear of the event: an initiative's committee, named in its payload."""
+    return payload.get("committee_id") if subject_type == "initiative" else None
 
 
 def _dispatch_after_commit(ids: list[int]) -> None:
